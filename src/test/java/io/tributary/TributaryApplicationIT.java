@@ -21,7 +21,7 @@ class TributaryApplicationIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("tributary.data-dir", () -> dataDir.toString());
+        BrokerTestProperties.register(registry, dataDir);
     }
 
     @Autowired

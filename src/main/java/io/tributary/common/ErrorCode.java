@@ -9,6 +9,7 @@ package io.tributary.common;
 public enum ErrorCode {
     UNKNOWN_SERVER_ERROR(false),
     INVALID_REQUEST(false),
+    REQUEST_TOO_LARGE(false),
     CORRUPT_RECORD(false),
     INVALID_RECORD(false),
     RECORD_TOO_LARGE(false),

@@ -19,15 +19,42 @@ import java.time.Duration;
  * the project root documents each one.
  *
  * @param brokerId this broker's id, unique in the cluster
- * @param dataDir  where partition logs, the H2 database and the embedded ZooKeeper live
- * @param log      storage settings and topic defaults
+ * @param dataDir        where partition logs, the H2 database and the embedded ZooKeeper live
+ * @param advertisedHost the host name other brokers and clients reach this broker at
+ * @param zookeeper      coordination settings
+ * @param replication    replication settings
+ * @param log            storage settings and topic defaults
  */
 @Validated
 @ConfigurationProperties("tributary")
 public record TributaryProperties(
         @DefaultValue("1") @Min(0) int brokerId,
         @DefaultValue("./data") @NotNull Path dataDir,
+        @DefaultValue("localhost") @NotNull String advertisedHost,
+        @DefaultValue @Valid @NotNull Zookeeper zookeeper,
+        @DefaultValue @Valid @NotNull Replication replication,
         @DefaultValue @Valid @NotNull Log log) {
+
+    /**
+     * Coordination. With {@code connect} empty the broker runs its own ZooKeeper server.
+     *
+     * @param connect           the ensemble's connect string; empty: start an embedded server
+     * @param embeddedHost      the address the embedded server binds
+     * @param embeddedPort      the embedded server's port (0: any free port)
+     * @param sessionTimeout    ZooKeeper session timeout; a broker silent this long loses its leaderships
+     * @param connectionTimeout how long startup waits for ZooKeeper
+     */
+    public record Zookeeper(
+            @DefaultValue("") String connect,
+            @DefaultValue("127.0.0.1") @NotNull String embeddedHost,
+            @DefaultValue("2181") @Min(0) int embeddedPort,
+            @DefaultValue("18s") @NotNull Duration sessionTimeout,
+            @DefaultValue("15s") @NotNull Duration connectionTimeout) {
+    }
+
+    /** Replication between brokers. */
+    public record Replication(@DefaultValue("9093") @Min(0) int port) {
+    }
 
     /**
      * Storage settings; the ones named like Kafka's topic configs are the defaults topics override.

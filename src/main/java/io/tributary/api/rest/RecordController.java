@@ -1,0 +1,143 @@
+package io.tributary.api.rest;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tributary.api.codec.RecordCodec;
+import io.tributary.api.codec.RecordFormat;
+import io.tributary.api.codec.RecordInput;
+import io.tributary.api.codec.RecordOutput;
+import io.tributary.common.ErrorCode;
+import io.tributary.common.TopicPartition;
+import io.tributary.common.TributaryException;
+import io.tributary.replication.Acks;
+import io.tributary.service.FetchService;
+import io.tributary.service.OffsetService;
+import io.tributary.service.ProduceRecord;
+import io.tributary.service.ProduceService;
+import io.tributary.service.RecordPosition;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Producing records to a topic and reading them back from a partition. */
+@RestController
+@RequestMapping("/api/v1/topics/{topic}")
+@Tag(name = "Records", description = "Produce records; fetch them by partition and offset")
+public class RecordController {
+
+    /** What {@code POST .../records} takes. */
+    public record ProduceRequest(List<RecordInput> records) {
+    }
+
+    /** Where each record landed, in request order. */
+    public record ProduceResponse(List<RecordPosition> offsets) {
+    }
+
+    /** Records read from a partition. */
+    public record FetchResponse(List<RecordOutput> records, long nextOffset, long highWatermark, long logStartOffset) {
+    }
+
+    private final ProduceService produce;
+    private final FetchService fetch;
+    private final OffsetService offsets;
+    private final RecordCodec codec;
+
+    public RecordController(ProduceService produce, FetchService fetch, OffsetService offsets, RecordCodec codec) {
+        this.produce = produce;
+        this.fetch = fetch;
+        this.offsets = offsets;
+        this.codec = codec;
+    }
+
+    @PostMapping(value = "/records", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Produce records",
+            description = "Keys pick partitions by murmur2 like Kafka's default partitioner; records without a key are "
+                    + "spread evenly. All-or-nothing per partition.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(value =
+            "{\"records\":[{\"key\":\"user-1\",\"value\":{\"action\":\"login\"},\"headers\":{\"source\":\"web\"}},"
+                    + "{\"value\":\"no key\"}]}")))
+    @ApiResponse(responseCode = "200", description = "Written; offsets in request order", content = @Content(
+            examples = @ExampleObject(value = "{\"offsets\":[{\"partition\":2,\"offset\":41,\"timestamp\":1764028800000},"
+                    + "{\"partition\":0,\"offset\":17,\"timestamp\":1764028800000}]}")))
+    @ApiResponse(responseCode = "202", description = "acks=0: accepted without waiting")
+    @ApiResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "A record over max.message.bytes (RECORD_TOO_LARGE)",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "Retriable: NOT_LEADER, NOT_ENOUGH_REPLICAS, STORAGE_ERROR",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<ResponseEntity<ProduceResponse>> produce(
+            @PathVariable String topic,
+            @Parameter(description = "0, 1 or all", example = "all") @RequestParam(required = false) String acks,
+            @Parameter(description = "json, string or base64", example = "string") @RequestParam(required = false) String keyFormat,
+            @Parameter(description = "json, string or base64", example = "json") @RequestParam(required = false) String valueFormat,
+            @RequestBody ProduceRequest request) {
+        Acks level = Acks.parse(acks);
+        RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
+        RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
+        if (request == null || request.records() == null || request.records().isEmpty()) {
+            throw new TributaryException(ErrorCode.INVALID_REQUEST, "The body needs a non-empty 'records' array");
+        }
+        List<ProduceRecord> records = new ArrayList<>(request.records().size());
+        for (RecordInput input : request.records()) {
+            records.add(codec.decode(input, keys, values));
+        }
+        return Mono.defer(() -> Mono.fromFuture(produce.produce(topic, records, level)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
+                .map(positions -> level == Acks.NONE
+                        ? ResponseEntity.status(HttpStatus.ACCEPTED).body(new ProduceResponse(positions))
+                        : ResponseEntity.ok(new ProduceResponse(positions)));
+    }
+
+    @GetMapping("/partitions/{partition}/records")
+    @Operation(summary = "Fetch records from a partition",
+            description = "Long-polls up to maxWaitMs when there is nothing at the offset yet")
+    @ApiResponse(responseCode = "416", description = "Offset outside the log (OFFSET_OUT_OF_RANGE) with the valid range",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<FetchResponse> fetch(
+            @PathVariable String topic, @PathVariable int partition,
+            @Parameter(example = "0") @RequestParam(defaultValue = "0") long offset,
+            @Parameter(example = "100") @RequestParam(defaultValue = "500") int maxRecords,
+            @Parameter(example = "1048576") @RequestParam(defaultValue = "1048576") int maxBytes,
+            @Parameter(example = "0") @RequestParam(defaultValue = "0") long maxWaitMs,
+            @RequestParam(required = false) String keyFormat,
+            @RequestParam(required = false) String valueFormat) {
+        RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
+        RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
+        TopicPartition tp = offsets.requirePartition(topic, partition);
+        return Mono.defer(() -> Mono.fromFuture(fetch.fetch(tp, offset, maxRecords, maxBytes, Math.min(maxWaitMs, 60_000))))
+                .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
+                .map(result -> new FetchResponse(result.records().stream()
+                        .map(r -> codec.encode(partition, r, keys, values)).toList(),
+                        result.nextOffset(), result.highWatermark(), result.logStartOffset()));
+    }
+
+    @GetMapping("/partitions/{partition}/offsets")
+    @Operation(summary = "A partition's offsets", description = "Earliest and latest, and with ?timestamp= the first "
+            + "offset at or after that time")
+    public Mono<OffsetService.PartitionOffsets> offsets(@PathVariable String topic, @PathVariable int partition,
+                                                       @RequestParam(required = false) Long timestamp) {
+        TopicPartition tp = offsets.requirePartition(topic, partition);
+        return TopicController.blocking(() -> offsets.offsets(tp, timestamp));
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Cluster coordination through ZooKeeper: broker registration, controller election, topic
+ * definitions and partition states with compare-and-set updates, and the embedded server a lone
+ * broker runs. The only package that imports Curator or ZooKeeper; the rest of the broker sees
+ * {@link io.tributary.cluster.ClusterMetadata} and its plain records.
+ */
+package io.tributary.cluster;
