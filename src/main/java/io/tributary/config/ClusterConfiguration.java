@@ -97,8 +97,13 @@ public class ClusterConfiguration {
     TopicCatalogMirror topicCatalogMirror(ZkClusterMetadata cluster, TopicCatalog catalog) {
         TopicCatalogMirror mirror = new TopicCatalogMirror(cluster, catalog);
         cluster.addListener(mirror);
-        mirror.syncAll();
         return mirror;
+    }
+
+    /** The catalogue's first full sync waits for a fully started context (JPA and all). */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void syncCatalogue(org.springframework.boot.context.event.ApplicationReadyEvent event) {
+        event.getApplicationContext().getBean(TopicCatalogMirror.class).syncAll();
     }
 
     @Bean

@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -106,6 +107,57 @@ public class RecordController {
                 .map(positions -> level == Acks.NONE
                         ? ResponseEntity.status(HttpStatus.ACCEPTED).body(new ProduceResponse(positions))
                         : ResponseEntity.ok(new ProduceResponse(positions)));
+    }
+
+    /** One line of an NDJSON produce response: a record's position, or the error that ended the stream. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record StreamResult(Integer partition, Long offset, Long timestamp, StreamError error) {
+        static StreamResult of(RecordPosition p) {
+            return new StreamResult(p.partition(), p.offset(), p.timestamp(), null);
+        }
+    }
+
+    /** The error that ended an NDJSON produce stream; records before it were written. */
+    public record StreamError(String code, boolean retriable, String detail) {
+    }
+
+    private static final int STREAM_CHUNK = 1000;
+
+    @PostMapping(value = "/records", consumes = "application/x-ndjson", produces = "application/x-ndjson")
+    @Operation(summary = "Produce a stream of records (NDJSON)",
+            description = "One record JSON per line in; one position per line out, in order. Records are appended in "
+                    + "chunks as they arrive; an error ends the stream with a final {\"error\":{...}} line, and every "
+                    + "record before it was written.")
+    public Flux<StreamResult> produceStream(
+            @PathVariable String topic,
+            @RequestParam(required = false) String acks,
+            @RequestParam(required = false) String keyFormat,
+            @RequestParam(required = false) String valueFormat,
+            @RequestBody Flux<RecordInput> body) {
+        Acks level = Acks.parse(acks == null ? "all" : acks);
+        if (level == Acks.NONE) {
+            throw new TributaryException(ErrorCode.INVALID_REQUEST, "A produce stream answers with positions: use acks 1 or all");
+        }
+        RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
+        RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
+        return body
+                .map(input -> codec.decode(input, keys, values))
+                .bufferTimeout(STREAM_CHUNK, java.time.Duration.ofMillis(2), true)
+                .publishOn(Schedulers.boundedElastic(), 4)
+                .concatMap(chunk -> Mono.fromCallable(() -> produce.produce(topic, chunk, level)), 4)
+                .flatMapSequential(Mono::fromFuture, 8)
+                .publishOn(Schedulers.parallel())
+                .flatMapIterable(positions -> positions)
+                .map(StreamResult::of)
+                .onErrorResume(e -> Flux.just(new StreamResult(null, null, null, streamError(e))));
+    }
+
+    private static StreamError streamError(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof TributaryException t) {
+            return new StreamError(t.code().name(), t.code().retriable(), t.getMessage());
+        }
+        return new StreamError(ErrorCode.INVALID_REQUEST.name(), false, String.valueOf(cause.getMessage()));
     }
 
     @GetMapping("/partitions/{partition}/records")

@@ -156,6 +156,39 @@ class TopicAndRecordApiIT {
     }
 
     @Test
+    void ndjsonStreamsRecordsInAndPositionsOutInOrder() {
+        createTopic("stream", 1);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 2500; i++) {
+            lines.append("{\"value\":").append(i).append("}\n");
+        }
+        String out = client.post().uri("/api/v1/topics/stream/records")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .accept(MediaType.parseMediaType("application/x-ndjson"))
+                .bodyValue(lines.toString())
+                .exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        String[] results = out.trim().split("\n");
+        assertThat(results).hasSize(2500);
+        for (int i = 0; i < results.length; i++) {
+            assertThat(results[i]).contains("\"offset\":" + i + ",");
+        }
+        client.get().uri("/api/v1/topics/stream/partitions/0/records?offset=2499").exchange()
+                .expectBody().jsonPath("$.records[0].value").isEqualTo(2499);
+    }
+
+    @Test
+    void ndjsonStreamEndsWithAnErrorLineAfterTheGoodRecords() {
+        createTopic("stream-bad", 1);
+        String out = client.post().uri("/api/v1/topics/stream-bad/records")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .bodyValue("{\"value\":1}\n{\"value\":2,\"partition\":5}\n")
+                .exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(out).contains("PARTITION_NOT_FOUND");
+    }
+
+    @Test
     void keysLandInKafkasPartitions() {
         createTopic("keyed", 6);
         client.post().uri("/api/v1/topics/keyed/records").contentType(MediaType.APPLICATION_JSON)
