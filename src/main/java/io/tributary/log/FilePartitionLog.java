@@ -58,6 +58,8 @@ public final class FilePartitionLog implements PartitionLog {
     private volatile LogEnd end;
     private volatile long recoveryPoint;
     private volatile boolean closed;
+    /** Counts truncations, so a segment swap can tell that a segment it read may have changed since. */
+    private volatile long truncations;
 
     FilePartitionLog(TopicPartition tp, Path dir, LogConfig config, LogSegments segments, long nextOffset,
                      long recoveryPoint, LogEnvironment env) {
@@ -151,13 +153,34 @@ public final class FilePartitionLog implements PartitionLog {
         if (!full && !old && !offsetsOverflow) {
             return active;
         }
+        return rollLocked();
+    }
+
+    private LogSegment rollLocked() throws IOException {
+        LogSegment active = segments.active();
         long newBase = end.offset();
         active.onBecomeInactive();
-        LogSegment next = LogSegment.create(dir, newBase, c.indexIntervalBytes(), time, env.channelOpener());
+        LogSegment next = LogSegment.create(dir, newBase, config.indexIntervalBytes(), time, env.channelOpener());
         segments.add(next);
         advanceRecoveryPoint(newBase);
         LOG.debug("Rolled {} to a new segment at offset {}", tp, newBase);
         return next;
+    }
+
+    /** Rolls to a new active segment now, unless the active one is empty (tests and tools). */
+    void roll() {
+        writeLock.lock();
+        try {
+            ensureOpenAndWritable();
+            if (segments.active().size() > 0) {
+                LogSegment next = rollLocked();
+                end = new LogEnd(end.offset(), next, 0);
+            }
+        } catch (IOException e) {
+            throw gate.fail("rolling " + tp, e);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Override
@@ -233,6 +256,7 @@ public final class FilePartitionLog implements PartitionLog {
                 return;
             }
             long before = end.offset();
+            truncations++;
             for (LogSegment segment : segments.from(offset + 1)) {
                 deleteSegment(segment, "truncation");
             }
@@ -264,6 +288,7 @@ public final class FilePartitionLog implements PartitionLog {
     }
 
     private void truncateFullyAndStartAtLocked(long offset) throws IOException {
+        truncations++;
         List<LogSegment> old = segments.all();
         LogSegment fresh = null;
         for (LogSegment segment : old) {
@@ -346,6 +371,20 @@ public final class FilePartitionLog implements PartitionLog {
 
     LogSegments segments() {
         return segments;
+    }
+
+    /**
+     * How many truncations the log has had. Truncation is the only change to the contents of a
+     * segment that is not the active one (it makes that segment active first, then cuts it), so a
+     * segment that is still in the log, still inactive, with this count unchanged, holds what it held.
+     */
+    long truncations() {
+        return truncations;
+    }
+
+    /** Whether {@link #close} or {@link #delete} has run: the log takes no more work. */
+    boolean isClosed() {
+        return closed;
     }
 
     Path dir() {

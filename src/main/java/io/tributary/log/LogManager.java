@@ -63,6 +63,7 @@ public final class LogManager implements Closeable {
     private final Object createLock = new Object();
     private ScheduledExecutorService scheduler;
     private LogFlusher flusher;
+    private volatile LogCleaner cleaner;
     private LogEnvironment env;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -102,6 +103,7 @@ public final class LogManager implements Closeable {
             });
             flusher = config.flushPolicy() == FlushPolicy.ON_ACK ? new LogFlusher("tributary-log-flusher") : null;
             env = new LogEnvironment(time, gate, config.flushPolicy(), flusher, scheduler, channelOpener);
+            cleaner = new LogCleaner();
             loadLogs();
             scheduleBackgroundWork();
             started = true;
@@ -169,6 +171,7 @@ public final class LogManager implements Closeable {
         }
         every(config.checkpointIntervalMs(), "checkpoint recovery points", this::checkpointRecoveryPoints);
         every(config.retentionCheckIntervalMs(), "retention", this::applyRetention);
+        every(config.cleanerIntervalMs(), "compaction", this::compactAll);
     }
 
     private void every(long intervalMs, String what, Runnable task) {
@@ -253,6 +256,15 @@ public final class LogManager implements Closeable {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Compacts every log whose cleanup policy is compact, now (see {@link LogCleaner}); returns the
+     * number of records removed. Logs that need no compaction since their last round are skipped.
+     */
+    public long compactAll() {
+        LogCleaner c = cleaner;
+        return c == null ? 0 : c.cleanAll(logs.values());
     }
 
     /** The directory's I/O failure, or null while it is healthy. */

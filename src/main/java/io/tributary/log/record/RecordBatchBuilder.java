@@ -26,8 +26,13 @@ import java.util.Objects;
  * appended (the header is reserved and filled in by {@link #build()}), so building costs one copy
  * of each key and value plus the occasional doubling of the buffer.
  *
- * <p>Offsets are dense: the n-th record appended gets offset delta n, so lastOffsetDelta is {@code
- * numRecords() - 1}. The base timestamp is the first record's timestamp and the max timestamp the
+ * <p>Offsets: {@code append} gives each record the offset after the previous one (the base offset
+ * for the first), so a batch built with it alone is dense and lastOffsetDelta is {@code numRecords()
+ * - 1}. {@code appendWithOffset} takes the offset from the caller instead, as compaction needs to
+ * keep a record's original offset: any offset from the base offset up, strictly above the previous
+ * record's, within {@code Integer.MAX_VALUE} of the base, leaving gaps where records were removed.
+ * Either way each record's offset delta is {@code offset - baseOffset} and lastOffsetDelta is the
+ * last record's delta. The base timestamp is the first record's timestamp and the max timestamp the
  * greatest appended one; later records may be older than the first (their delta is negative).
  * Under {@link TimestampType#LOG_APPEND_TIME} readers see the max timestamp as every record's
  * timestamp, so append with the append time or call {@link RecordBatch#setMaxTimestamp} after.
@@ -49,6 +54,7 @@ public final class RecordBatchBuilder {
 
     private ByteBuffer buffer;
     private int numRecords;
+    private int lastOffsetDelta = -1;
     private long baseTimestamp = NO_TIMESTAMP;
     private long maxTimestamp = NO_TIMESTAMP;
     private MemoryRecords built;
@@ -110,16 +116,33 @@ public final class RecordBatchBuilder {
      * @throws IllegalStateException after {@link #build()}
      */
     public void append(long timestamp, byte[] key, byte[] value, Header[] headers) {
+        appendWithDelta(nextOffsetDelta(), timestamp, key, value, headers);
+    }
+
+    /**
+     * Appends a record at {@code offset} rather than the next one: its offset delta is {@code
+     * offset - baseOffset}. Nulls are allowed as in {@link #append(long, byte[], byte[], Header[])}.
+     *
+     * @throws IllegalArgumentException if {@code offset} is below the base offset, not above the
+     *     previous record's offset, or more than {@code Integer.MAX_VALUE} above the base offset;
+     *     or as {@link #append(long, byte[], byte[], Header[])}
+     * @throws IllegalStateException after {@link #build()}
+     */
+    public void appendWithOffset(long offset, long timestamp, byte[] key, byte[] value, Header[] headers) {
+        appendWithDelta(offsetDelta(offset), timestamp, key, value, headers);
+    }
+
+    private void appendWithDelta(int offsetDelta, long timestamp, byte[] key, byte[] value, Header[] headers) {
         Header[] hs = headers == null ? Header.EMPTY : headers;
         long timestampDelta = checkAppendable(timestamp);
-        int bodySize = bodySize(timestampDelta, key == null ? -1 : key.length,
+        int bodySize = bodySize(offsetDelta, timestampDelta, key == null ? -1 : key.length,
                 value == null ? -1 : value.length, hs);
         ensureRoom(ByteUtils.sizeOfVarint(bodySize) + (long) bodySize);
-        writeRecordStart(bodySize, timestampDelta);
+        writeRecordStart(bodySize, timestampDelta, offsetDelta);
         writeField(key);
         writeField(value);
         writeHeaders(hs);
-        recordAppended(timestamp);
+        recordAppended(timestamp, offsetDelta);
     }
 
     /**
@@ -130,16 +153,34 @@ public final class RecordBatchBuilder {
      * @throws IllegalStateException after {@link #build()}
      */
     public void append(long timestamp, ByteBuffer key, ByteBuffer value, Header[] headers) {
+        appendWithDelta(nextOffsetDelta(), timestamp, key, value, headers);
+    }
+
+    /**
+     * Appends a record at {@code offset}, as {@link #appendWithOffset(long, long, byte[], byte[],
+     * Header[])}, taking key and value from the buffers as {@link #append(long, ByteBuffer,
+     * ByteBuffer, Header[])} does: a compacted batch is rebuilt from decoded records this way
+     * without copying their keys and values first.
+     *
+     * @throws IllegalArgumentException as {@link #appendWithOffset(long, long, byte[], byte[], Header[])}
+     * @throws IllegalStateException after {@link #build()}
+     */
+    public void appendWithOffset(long offset, long timestamp, ByteBuffer key, ByteBuffer value, Header[] headers) {
+        appendWithDelta(offsetDelta(offset), timestamp, key, value, headers);
+    }
+
+    private void appendWithDelta(int offsetDelta, long timestamp, ByteBuffer key, ByteBuffer value,
+            Header[] headers) {
         Header[] hs = headers == null ? Header.EMPTY : headers;
         long timestampDelta = checkAppendable(timestamp);
-        int bodySize = bodySize(timestampDelta, key == null ? -1 : key.remaining(),
+        int bodySize = bodySize(offsetDelta, timestampDelta, key == null ? -1 : key.remaining(),
                 value == null ? -1 : value.remaining(), hs);
         ensureRoom(ByteUtils.sizeOfVarint(bodySize) + (long) bodySize);
-        writeRecordStart(bodySize, timestampDelta);
+        writeRecordStart(bodySize, timestampDelta, offsetDelta);
         writeField(key);
         writeField(value);
         writeHeaders(hs);
-        recordAppended(timestamp);
+        recordAppended(timestamp, offsetDelta);
     }
 
     /** The number of records appended so far. */
@@ -170,7 +211,7 @@ public final class RecordBatchBuilder {
                 .putInt(PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch)
                 .put(MAGIC_OFFSET, MAGIC)
                 .putShort(ATTRIBUTES_OFFSET, attributes())
-                .putInt(LAST_OFFSET_DELTA_OFFSET, numRecords - 1)
+                .putInt(LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta)
                 .putLong(BASE_TIMESTAMP_OFFSET, baseTimestamp)
                 .putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp)
                 .putLong(PRODUCER_ID_OFFSET, producerId)
@@ -188,24 +229,53 @@ public final class RecordBatchBuilder {
         return (short) (timestampType == TimestampType.LOG_APPEND_TIME ? RecordBatch.TIMESTAMP_TYPE_MASK : 0);
     }
 
-    /** Checks the builder and timestamp; returns the record's timestamp delta. */
-    private long checkAppendable(long timestamp) {
+    /** The offset delta {@code append} uses: one past the last record's. */
+    private int nextOffsetDelta() {
+        checkNotBuilt();
+        if (lastOffsetDelta == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("A record batch holds at most " + Integer.MAX_VALUE
+                    + " offsets after its base offset");
+        }
+        return lastOffsetDelta + 1;
+    }
+
+    /** Checks an explicit offset against the base offset and the previous record's; returns its delta. */
+    private int offsetDelta(long offset) {
+        checkNotBuilt();
+        if (offset < baseOffset) {
+            throw new IllegalArgumentException("Offset " + offset + " is below the base offset " + baseOffset);
+        }
+        if (offset - baseOffset > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Offset " + offset + " is more than " + Integer.MAX_VALUE
+                    + " above the base offset " + baseOffset);
+        }
+        int delta = (int) (offset - baseOffset);
+        if (delta <= lastOffsetDelta) {
+            throw new IllegalArgumentException("Offset " + offset + " is not above the previous record's offset "
+                    + (baseOffset + lastOffsetDelta));
+        }
+        return delta;
+    }
+
+    private void checkNotBuilt() {
         if (built != null) {
             throw new IllegalStateException("The record batch is already built");
         }
+    }
+
+    /** Checks the builder and timestamp; returns the record's timestamp delta. */
+    private long checkAppendable(long timestamp) {
+        checkNotBuilt();
         if (timestamp < 0 && timestamp != NO_TIMESTAMP) {
             throw new IllegalArgumentException("Invalid negative timestamp " + timestamp);
-        }
-        if (numRecords == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("A record batch holds at most " + Integer.MAX_VALUE + " records");
         }
         return numRecords == 0 ? 0L : timestamp - baseTimestamp;
     }
 
-    private int bodySize(long timestampDelta, int keySize, int valueSize, Header[] headers) {
+    private int bodySize(int offsetDelta, long timestampDelta, int keySize, int valueSize, Header[] headers) {
         long size = 1 // attributes
                 + ByteUtils.sizeOfVarlong(timestampDelta)
-                + ByteUtils.sizeOfVarint(numRecords)
+                + ByteUtils.sizeOfVarint(offsetDelta)
                 + sizeOfField(keySize)
                 + sizeOfField(valueSize)
                 + ByteUtils.sizeOfVarint(headers.length);
@@ -239,11 +309,11 @@ public final class RecordBatchBuilder {
         buffer = grown;
     }
 
-    private void writeRecordStart(int bodySize, long timestampDelta) {
+    private void writeRecordStart(int bodySize, long timestampDelta, int offsetDelta) {
         ByteUtils.writeVarint(bodySize, buffer);
         buffer.put((byte) 0); // record attributes: none defined
         ByteUtils.writeVarlong(timestampDelta, buffer);
-        ByteUtils.writeVarint(numRecords, buffer); // offset delta
+        ByteUtils.writeVarint(offsetDelta, buffer);
     }
 
     private void writeField(byte[] bytes) {
@@ -273,11 +343,12 @@ public final class RecordBatchBuilder {
         }
     }
 
-    private void recordAppended(long timestamp) {
+    private void recordAppended(long timestamp, int offsetDelta) {
         if (numRecords == 0) {
             baseTimestamp = timestamp;
         }
         maxTimestamp = Math.max(maxTimestamp, timestamp);
+        lastOffsetDelta = offsetDelta;
         numRecords++;
     }
 }

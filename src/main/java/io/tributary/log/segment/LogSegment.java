@@ -117,6 +117,25 @@ public final class LogSegment implements Closeable {
     }
 
     /**
+     * A new, empty segment whose three files carry {@code suffix} after their usual names, such as
+     * {@code 00000000000000000000.log.cleaned} for a compacted copy being written; existing files
+     * with those names are replaced. The segment is written like any other; it becomes part of a log
+     * only when its files are renamed to the usual names and opened again.
+     */
+    public static LogSegment createWithSuffix(Path dir, long baseOffset, String suffix, int indexIntervalBytes,
+                                              Time time, ChannelOpener opener) throws IOException {
+        Path file = dir.resolve(LogFileNames.logFile(dir, baseOffset).getFileName() + suffix);
+        Path index = dir.resolve(LogFileNames.indexFile(dir, baseOffset).getFileName() + suffix);
+        Path timeIndex = dir.resolve(LogFileNames.timeIndexFile(dir, baseOffset).getFileName() + suffix);
+        Files.deleteIfExists(index);
+        Files.deleteIfExists(timeIndex);
+        FileChannel channel = opener.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new LogSegment(file, baseOffset, indexIntervalBytes, channel, OffsetIndex.empty(index, baseOffset),
+                TimeIndex.empty(timeIndex, baseOffset), time.milliseconds());
+    }
+
+    /**
      * Walks batch headers after the last index entry: sets the timestamp bookkeeping and checks that
      * the file ends on a batch boundary. False when it does not (a torn tail needs recovery).
      */

@@ -116,6 +116,137 @@ class RecordBatchBuilderTest {
     }
 
     @Test
+    void appendWithOffsetKeepsTheGivenOffsetsAndEndsAtTheLastOne() {
+        RecordBatchBuilder builder = RecordBatchBuilder.create(100L);
+        builder.appendWithOffset(102L, T0, utf8("a"), utf8("1"), null);
+        builder.appendWithOffset(105L, T0 + 1, utf8("b"), null, null);
+        builder.appendWithOffset(109L, T0 + 2, null, utf8("3"), new Header[] {Header.of("h", "x")});
+        MemoryRecords records = builder.build();
+
+        RecordBatch batch = single(records);
+        batch.ensureValid();
+        assertThat(batch.baseOffset()).isEqualTo(100L);
+        assertThat(batch.lastOffsetDelta()).isEqualTo(9);
+        assertThat(batch.lastOffset()).isEqualTo(109L);
+        assertThat(batch.recordCount()).isEqualTo(3);
+        List<Record> decoded = list(batch);
+        assertThat(decoded).extracting(Record::offset).containsExactly(102L, 105L, 109L);
+        assertThat(decoded).extracting(Record::timestamp).containsExactly(T0, T0 + 1, T0 + 2);
+        assertThat(decoded.get(1).hasValue()).isFalse();
+        assertThat(decoded.get(2).headers()).containsExactly(Header.of("h", "x"));
+        assertThat(records.validate()).isEqualTo(new BatchesSummary(1, 3, 100L, 109L, T0 + 2, 109L));
+    }
+
+    @Test
+    void appendWithOffsetAtTheBaseOffsetAndInOrderIsTheSameAsAppend() {
+        RecordBatchBuilder explicit = RecordBatchBuilder.create(7L);
+        RecordBatchBuilder sequential = RecordBatchBuilder.create(7L);
+        for (int i = 0; i < 3; i++) {
+            explicit.appendWithOffset(7L + i, T0 + i, utf8("k" + i), utf8("v" + i), null);
+            sequential.append(T0 + i, utf8("k" + i), utf8("v" + i), null);
+        }
+
+        assertThat(explicit.build()).isEqualTo(sequential.build());
+    }
+
+    @Test
+    void appendAfterAnExplicitOffsetTakesTheNextOne() {
+        RecordBatchBuilder builder = RecordBatchBuilder.create(0L);
+        builder.append(T0, null, utf8("a"));
+        builder.appendWithOffset(5L, T0, null, utf8("b"), null);
+        builder.append(T0, null, utf8("c"));
+        RecordBatch batch = single(builder.build());
+
+        assertThat(list(batch)).extracting(Record::offset).containsExactly(0L, 5L, 6L);
+        assertThat(batch.lastOffsetDelta()).isEqualTo(6);
+    }
+
+    static Stream<Arguments> offsetsThatDoNotFit() {
+        return Stream.of(
+                Arguments.of("the previous offset again", 103L, "not above the previous record's offset 103"),
+                Arguments.of("below the previous offset", 101L, "not above the previous record's offset 103"),
+                Arguments.of("below the base offset", 99L, "below the base offset 100"),
+                Arguments.of("too far above the base offset", 100L + Integer.MAX_VALUE + 1,
+                        "more than " + Integer.MAX_VALUE + " above the base offset 100"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("offsetsThatDoNotFit")
+    void appendWithOffsetRejectsAnOffsetThatDoesNotFitAndKeepsTheBatch(String name, long offset, String message) {
+        RecordBatchBuilder builder = RecordBatchBuilder.create(100L);
+        builder.appendWithOffset(103L, T0, utf8("k"), utf8("v"), null);
+        int size = builder.estimatedSizeInBytes();
+
+        assertThatThrownBy(() -> builder.appendWithOffset(offset, T0, utf8("k"), utf8("w"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+        assertThatThrownBy(() -> builder.appendWithOffset(offset, T0, ByteBuffer.wrap(utf8("k")), null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+        assertThat(builder.numRecords()).isEqualTo(1);
+        assertThat(builder.estimatedSizeInBytes()).isEqualTo(size);
+        RecordBatch batch = single(builder.build());
+        batch.ensureValid();
+        assertThat(list(batch)).extracting(Record::offset).containsExactly(103L);
+    }
+
+    @Test
+    void theLastOffsetDeltaCanBeIntegerMaxValueAndNothingFollowsIt() {
+        RecordBatchBuilder builder = RecordBatchBuilder.create(0L);
+        builder.appendWithOffset(Integer.MAX_VALUE, T0, (byte[]) null, null, null);
+
+        assertThatThrownBy(() -> builder.append(T0, null, null)).isInstanceOf(IllegalArgumentException.class);
+        RecordBatch batch = single(builder.build());
+        batch.ensureValid();
+        assertThat(batch.lastOffset()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(list(batch)).extracting(Record::offset).containsExactly((long) Integer.MAX_VALUE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roundTripCases")
+    void byteBufferAppendWithOffsetWritesTheSameBytesAsArrays(String name, byte[] key, byte[] value,
+            Header[] headers) {
+        RecordBatchBuilder fromBuffers = RecordBatchBuilder.create(10L);
+        fromBuffers.appendWithOffset(12L, T0, key == null ? null : ByteBuffer.wrap(key),
+                value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer(), headers);
+        RecordBatchBuilder fromArrays = RecordBatchBuilder.create(10L);
+        fromArrays.appendWithOffset(12L, T0, key, value, headers);
+
+        assertThat(fromBuffers.build()).isEqualTo(fromArrays.build());
+    }
+
+    @Test
+    void appendWithOffsetKeepsTheProducerFieldsAndTimestampType() {
+        RecordBatchBuilder builder = new RecordBatchBuilder(40L, TimestampType.LOG_APPEND_TIME, 9_876L, (short) 5, 77,
+                12);
+        builder.appendWithOffset(41L, T0 + 9, utf8("a"), utf8("1"), null);
+        builder.appendWithOffset(44L, T0 + 9, utf8("b"), utf8("2"), null);
+        RecordBatch batch = single(builder.build());
+
+        batch.ensureValid();
+        assertThat(batch.producerId()).isEqualTo(9_876L);
+        assertThat(batch.producerEpoch()).isEqualTo((short) 5);
+        assertThat(batch.baseSequence()).isEqualTo(77);
+        assertThat(batch.partitionLeaderEpoch()).isEqualTo(12);
+        assertThat(batch.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(batch.maxTimestamp()).isEqualTo(T0 + 9);
+        assertThat(batch.lastOffset()).isEqualTo(44L);
+        assertThat(list(batch)).extracting(Record::offset).containsExactly(41L, 44L);
+    }
+
+    @Test
+    void appendWithOffsetAfterBuildIsAnError() {
+        RecordBatchBuilder builder = RecordBatchBuilder.create(0L);
+        builder.appendWithOffset(3L, T0, (byte[]) null, null, null);
+        builder.build();
+
+        assertThatThrownBy(() -> builder.appendWithOffset(4L, T0, (byte[]) null, null, null))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> builder.appendWithOffset(4L, T0, (ByteBuffer) null, null, null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void baseTimestampIsTheFirstRecordsAndMaxIsTheGreatest() {
         RecordBatchBuilder builder = RecordBatchBuilder.create(0L);
         builder.append(T0, null, null);
