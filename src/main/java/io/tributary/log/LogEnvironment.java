@@ -28,6 +28,7 @@ public final class LogEnvironment {
     private final LogFlusher flusher;
     private final ScheduledExecutorService scheduler;
     private final ChannelOpener channelOpener;
+    private final java.util.Set<LogSegment> pendingDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param flusher   required under {@link FlushPolicy#ON_ACK}, else may be null
@@ -78,7 +79,11 @@ public final class LogEnvironment {
 
     /** Deletes a segment's files after {@code delayMs}, letting in-flight reads finish. */
     void deleteLater(LogSegment segment, long delayMs) {
+        pendingDeletes.add(segment);
         Runnable delete = () -> {
+            if (!pendingDeletes.remove(segment)) {
+                return;
+            }
             try {
                 segment.deleteFiles();
             } catch (IOException e) {
@@ -93,6 +98,19 @@ public final class LogEnvironment {
             scheduler.schedule(delete, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             delete.run();
+        }
+    }
+
+    /** Deletes, now, every segment still waiting out its deletion delay (at shutdown). */
+    void deletePendingNow() {
+        for (LogSegment segment : java.util.List.copyOf(pendingDeletes)) {
+            if (pendingDeletes.remove(segment)) {
+                try {
+                    segment.deleteFiles();
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}: {}", segment.logFile(), e.toString());
+                }
+            }
         }
     }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -96,11 +95,13 @@ public final class LogManager implements Closeable {
         try {
             Files.createDirectories(config.dataDir());
             acquireLock();
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "tributary-log-scheduler");
                 t.setDaemon(true);
                 return t;
             });
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            scheduler = executor;
             flusher = config.flushPolicy() == FlushPolicy.ON_ACK ? new LogFlusher("tributary-log-flusher") : null;
             env = new LogEnvironment(time, gate, config.flushPolicy(), flusher, scheduler, channelOpener);
             cleaner = new LogCleaner();
@@ -296,6 +297,7 @@ public final class LogManager implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        env.deletePendingNow();
         for (FilePartitionLog log : logs.values()) {
             try {
                 log.close();
