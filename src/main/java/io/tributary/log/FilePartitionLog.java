@@ -334,6 +334,7 @@ public final class FilePartitionLog implements PartitionLog {
                     try {
                         segment.flush();
                     } catch (ClosedChannelException e) {
+                        ensureOpen();  // the log was closed or deleted under the flush: not an I/O error
                         if (segments.contains(segment)) {
                             throw e;
                         }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +52,12 @@ public final class LogManager implements Closeable {
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     private static final String DELETE_DIR_SUFFIX = "-delete";
+    /**
+     * Data directories locked by a manager in this JVM. POSIX releases every lock a process holds
+     * on a file as soon as any descriptor of that file is closed, so a second manager here must be
+     * refused before it opens (and, failing, closes) a channel of its own on the lock file.
+     */
+    private static final Set<Path> LOCKED_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
     private final LogManagerConfig config;
     private final Function<String, LogConfig> topicConfigs;
@@ -66,6 +73,7 @@ public final class LogManager implements Closeable {
     private LogEnvironment env;
     private FileChannel lockChannel;
     private FileLock lock;
+    private Path lockedDirectory;
     private volatile boolean started;
 
     /**
@@ -114,17 +122,29 @@ public final class LogManager implements Closeable {
     }
 
     private void acquireLock() throws IOException {
-        lockChannel = FileChannel.open(config.dataDir().resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        try {
-            lock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockChannel.close();
+        Path directory = config.dataDir().toRealPath();
+        if (!LOCKED_DIRECTORIES.add(directory)) {
             throw new IllegalStateException("Data directory " + config.dataDir()
-                    + " is in use by another Tributary process (" + LOCK_FILE + " is locked)");
+                    + " is in use by another log manager in this process (" + LOCK_FILE + " is locked)");
+        }
+        try {
+            lockChannel = FileChannel.open(config.dataDir().resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new IllegalStateException("Data directory " + config.dataDir()
+                        + " is in use by another Tributary process (" + LOCK_FILE + " is locked)");
+            }
+            lockedDirectory = directory;
+        } finally {
+            if (lockedDirectory == null) {
+                LOCKED_DIRECTORIES.remove(directory);
+            }
         }
     }
 
@@ -333,6 +353,11 @@ public final class LogManager implements Closeable {
             }
         } catch (IOException e) {
             LOG.warn("Could not release {}: {}", LOCK_FILE, e.toString());
+        } finally {
+            if (lockedDirectory != null) {
+                LOCKED_DIRECTORIES.remove(lockedDirectory);
+                lockedDirectory = null;
+            }
         }
     }
 

@@ -95,8 +95,8 @@ public final class OffsetCheckpointFile {
                 offsets.put(new TopicPartition(fields[0], Integer.parseInt(fields[1])), Long.parseLong(fields[2]));
             }
             return Optional.of(offsets);
-        } catch (NumberFormatException e) {
-            throw new IOException("Checkpoint " + file + " has a malformed number", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Checkpoint " + file + " has a malformed entry: " + e.getMessage(), e);
         }
     }
 

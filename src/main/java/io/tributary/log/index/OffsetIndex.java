@@ -97,9 +97,12 @@ public final class OffsetIndex {
         return baseOffset;
     }
 
-    /** Entries whose position lies beyond a segment of {@code segmentSize} bytes make the index corrupt. */
+    /**
+     * An entry at or beyond the end of a segment of {@code segmentSize} bytes makes the index
+     * corrupt: every entry is the position of a batch, so it lies below the size.
+     */
     public void sanityCheck(long segmentSize) throws CorruptIndexException {
-        if (entries.lastValue(0) > segmentSize) {
+        if (entries.entries() > 0 && entries.lastValue(0) >= segmentSize) {
             throw new CorruptIndexException("Index " + entries.file() + " points at position "
                     + entries.lastValue(0) + " beyond the segment's " + segmentSize + " bytes");
         }

@@ -95,7 +95,7 @@ public final class LogSegment implements Closeable {
                 Files.getLastModifiedTime(logFile).toMillis());
         try {
             offsetIndex.sanityCheck(segment.size);
-            if (segment.walkTail()) {
+            if (segment.walkTail() && segment.timeIndexMatchesLog()) {
                 return Optional.of(segment);
             }
         } catch (CorruptIndexException e) {
@@ -157,6 +157,21 @@ public final class LogSegment implements Closeable {
         BatchHeader first = reader.headerAt(0, size);
         rollingBasedTimestamp = first == null ? -1 : first.maxTimestamp();
         return true;
+    }
+
+    /**
+     * Whether the time index's last entry names a batch of this segment by its last offset and
+     * that batch's maximum timestamp, as every entry written by this class does. Garbage that
+     * still loads (whole entries, in order) would otherwise misdirect timestamp lookups and
+     * retention, which read the segment's largest timestamp from it.
+     */
+    private boolean timeIndexMatchesLog() throws IOException {
+        if (timeIndex.entries() == 0) {
+            return true;
+        }
+        TimestampOffset last = timeIndex.lastEntry();
+        BatchHeader header = translateOffset(last.offset(), size);
+        return header != null && header.lastOffset() == last.offset() && header.maxTimestamp() == last.timestamp();
     }
 
     /**
