@@ -6,6 +6,7 @@ import io.tributary.common.StorageException;
 import io.tributary.common.Time;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
+import io.tributary.log.checkpoint.OffsetCheckpointFile;
 import io.tributary.log.index.TimestampOffset;
 import io.tributary.log.record.BatchesSummary;
 import io.tributary.log.record.MemoryRecords;
@@ -79,8 +80,14 @@ public final class FilePartitionLog implements PartitionLog {
     public static FilePartitionLog open(TopicPartition tp, Path dir, LogConfig config, long recoveryPoint,
                                         boolean cleanShutdown, LogEnvironment env) {
         try {
+            boolean created = !Files.isDirectory(dir);
             Files.createDirectories(dir);
-            return LogLoader.load(tp, dir, config, recoveryPoint, cleanShutdown, env);
+            FilePartitionLog log = LogLoader.load(tp, dir, config, recoveryPoint, cleanShutdown, env);
+            if (created) {
+                OffsetCheckpointFile.forceDirectory(dir);
+                OffsetCheckpointFile.forceDirectory(dir.toAbsolutePath().getParent());
+            }
+            return log;
         } catch (IOException e) {
             throw env.gate().fail("opening the log of " + tp, e);
         }
@@ -161,6 +168,7 @@ public final class FilePartitionLog implements PartitionLog {
         long newBase = end.offset();
         active.onBecomeInactive();
         LogSegment next = LogSegment.create(dir, newBase, config.indexIntervalBytes(), time, env.channelOpener());
+        OffsetCheckpointFile.forceDirectory(dir);
         segments.add(next);
         advanceRecoveryPoint(newBase);
         LOG.debug("Rolled {} to a new segment at offset {}", tp, newBase);

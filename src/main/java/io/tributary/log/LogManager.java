@@ -117,7 +117,11 @@ public final class LogManager implements Closeable {
             scheduleBackgroundWork();
             started = true;
         } catch (IOException e) {
+            abandonStartup();
             throw gate.fail("starting up", e);
+        } catch (RuntimeException e) {
+            abandonStartup();
+            throw e;
         }
     }
 
@@ -343,6 +347,25 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /** Undoes a startup that failed part-way, so the directory is not left locked by this process. */
+    private void abandonStartup() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (flusher != null) {
+            flusher.close();
+        }
+        for (FilePartitionLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException ignored) {
+                // already failing; the original error is what matters
+            }
+        }
+        logs.clear();
+        releaseLock();
+    }
+
     private void releaseLock() {
         try {
             if (lock != null) {
@@ -375,7 +398,9 @@ public final class LogManager implements Closeable {
         }
         String topic = name.substring(0, dash);
         String partition = name.substring(dash + 1);
-        if (!TopicName.isValid(topic) || !partition.chars().allMatch(Character::isDigit) || partition.length() > 9) {
+        boolean canonical = partition.chars().allMatch(Character::isDigit) && partition.length() <= 9
+                && (partition.length() == 1 || partition.charAt(0) != '0');
+        if (!TopicName.isValid(topic) || !canonical) {
             return Optional.empty();
         }
         return Optional.of(new TopicPartition(topic, Integer.parseInt(partition)));
