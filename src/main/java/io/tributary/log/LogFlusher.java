@@ -1,45 +1,62 @@
 package io.tributary.log;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the {@code on-ack} flush policy: a dedicated thread forces logs to the device and
- * completes the appends waiting on them only after the force.
+ * Group commit for the {@code on-ack} flush policy: forces logs to the device and completes the
+ * appends waiting on them only after the force.
  *
- * <p>Each round takes every request queued at that moment, forces each log named once (up to its
- * end at that time, which covers every request for it), then completes all of them. While one
- * round is forcing, new requests queue for the next, so one fsync serves every append that
- * arrived during the previous one: the more appends wait, the more each fsync carries.
+ * <p>Each log has its own queue of waiting appends. When a request arrives and no force of that
+ * log is running, one starts on the flusher pool; it takes every request queued at that moment,
+ * forces the log once (up to its end at that time, which covers all of them), completes them, and
+ * repeats while more arrived meanwhile. So one fsync serves every append of a partition that
+ * arrived during the previous fsync, and different partitions are forced in parallel (the file
+ * system also folds concurrent fsyncs into one journal commit), instead of one after another.
  *
- * <p>Completion happens on the flusher thread: callbacks must hand heavy work to another executor.
+ * <p>Completion happens on a flusher thread: callbacks must hand heavy work to another executor.
  * Thread safety: thread-safe.
  */
 public final class LogFlusher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
 
-    private record Request(FilePartitionLog log, long offset, CompletableFuture<Void> done) {
+    private record Request(long offset, CompletableFuture<Void> done) {
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition pending = lock.newCondition();
-    private List<Request> queue = new ArrayList<>();
-    private boolean running = true;
-    private final Thread thread;
+    /** The waiting appends of one log, and whether a force of it is running. Guarded by itself. */
+    private static final class LogQueue {
+        private List<Request> pending = new ArrayList<>();
+        private boolean forcing;
+    }
 
+    private final Map<FilePartitionLog, LogQueue> queues = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
+    private volatile boolean running = true;
+
+    /** A flusher forcing up to eight logs at once. */
     public LogFlusher(String name) {
-        thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+        this(name, 8);
+    }
+
+    /** A flusher forcing up to {@code parallelism} logs at once. */
+    public LogFlusher(String name, int parallelism) {
+        AtomicInteger threads = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A future completed once everything in {@code log} below {@code offset} is on the device. */
@@ -48,82 +65,72 @@ public final class LogFlusher implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        lock.lock();
-        try {
-            if (!running) {
-                done.completeExceptionally(new IllegalStateException("The log flusher is closed"));
-                return done;
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("The log flusher is closed"));
+            return done;
+        }
+        LogQueue queue = queues.computeIfAbsent(log, l -> new LogQueue());
+        boolean start;
+        synchronized (queue) {
+            queue.pending.add(new Request(offset, done));
+            start = !queue.forcing;
+            queue.forcing = true;
+        }
+        if (start) {
+            try {
+                pool.execute(() -> drain(log, queue));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                drain(log, queue);
             }
-            queue.add(new Request(log, offset, done));
-            if (queue.size() == 1) {
-                pending.signal();
-            }
-        } finally {
-            lock.unlock();
         }
         return done;
     }
 
-    private void run() {
+    /** Forces {@code log} until no request for it is waiting. */
+    private void drain(FilePartitionLog log, LogQueue queue) {
         while (true) {
-            List<Request> round;
-            lock.lock();
-            try {
-                while (queue.isEmpty() && running) {
-                    pending.awaitUninterruptibly();
-                }
-                if (queue.isEmpty()) {
+            List<Request> batch;
+            synchronized (queue) {
+                if (queue.pending.isEmpty()) {
+                    queue.forcing = false;
+                    queues.remove(log, queue);
                     return;
                 }
-                round = queue;
-                queue = new ArrayList<>();
-            } finally {
-                lock.unlock();
+                batch = queue.pending;
+                queue.pending = new ArrayList<>();
             }
-            flushRound(round);
-        }
-    }
-
-    private static void flushRound(List<Request> round) {
-        Map<FilePartitionLog, RuntimeException> failures = new IdentityHashMap<>();
-        Map<FilePartitionLog, Long> targets = new IdentityHashMap<>();
-        for (Request r : round) {
-            targets.merge(r.log(), r.offset(), Math::max);
-        }
-        targets.forEach((log, offset) -> {
+            long target = 0;
+            for (Request r : batch) {
+                target = Math.max(target, r.offset());
+            }
+            RuntimeException failure = null;
             try {
-                log.flushUpTo(offset);
+                log.flushUpTo(target);
             } catch (RuntimeException e) {
-                failures.put(log, e);
+                failure = e;
             }
-        });
-        for (Request r : round) {
-            RuntimeException failure = failures.get(r.log());
-            if (failure != null) {
-                r.done().completeExceptionally(failure);
-            } else {
-                r.done().complete(null);
+            for (Request r : batch) {
+                if (failure != null) {
+                    r.done().completeExceptionally(failure);
+                } else {
+                    r.done().complete(null);
+                }
             }
         }
     }
 
-    /** Finishes the requests already queued, then stops the thread. */
+    /** Finishes the forces already requested, then stops the threads. */
     @Override
     public void close() {
-        lock.lock();
+        running = false;
+        pool.shutdown();
         try {
-            running = false;
-            pending.signal();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join(10_000);
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("The log flusher did not stop within 10 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            LOG.warn("The log flusher did not stop within 10 s");
-        }
+        queues.clear();
     }
 }

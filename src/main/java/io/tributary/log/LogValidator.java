@@ -19,7 +19,8 @@ final class LogValidator {
 
     /**
      * Every batch whole, CRC-valid and within {@code max.message.bytes}; client batches must also
-     * number their records densely. Returns the summary of the batches.
+     * number their records densely. Returns the summary of the batches, from their headers: the
+     * CRC vouches for the records, which are not decoded here.
      */
     static BatchesSummary validate(TopicPartition tp, LogConfig config, MemoryRecords records, boolean fromClient) {
         if (records.sizeInBytes() == 0) {
@@ -37,7 +38,7 @@ final class LogValidator {
                 throw new TributaryException(ErrorCode.INVALID_RECORD, "A client batch must number its records densely");
             }
         }
-        return records.validate();
+        return records.validateHeaders();
     }
 
     /**

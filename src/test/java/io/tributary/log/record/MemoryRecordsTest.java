@@ -79,6 +79,23 @@ class MemoryRecordsTest {
     }
 
     @Test
+    void validateHeadersSummarisesFromHeadersWithoutDecodingRecords() {
+        // Offsets and counts agree with validate(); the maximum timestamp's offset is its batch's last offset.
+        assertThat(twoBatches().validateHeaders()).isEqualTo(new BatchesSummary(2, 5, 0L, 4L, T0 + 20, 2L));
+        assertThat(MemoryRecords.EMPTY.validateHeaders()).isEqualTo(new BatchesSummary(0, 0, -1L, -1L, -1L, -1L));
+    }
+
+    @Test
+    void validateHeadersRejectsACrcMismatch() {
+        MemoryRecords records = twoBatches();
+        ByteBuffer bytes = records.buffer();
+        int lastByte = bytes.limit() - 1;
+        bytes.put(lastByte, (byte) (bytes.get(lastByte) ^ 0x40));
+
+        assertThatThrownBy(records::validateHeaders).isInstanceOf(CorruptRecordException.class).hasMessageContaining("CRC");
+    }
+
+    @Test
     void validateOfNothingIsAnEmptySummary() {
         assertThat(MemoryRecords.EMPTY.validate()).isEqualTo(new BatchesSummary(0, 0, -1L, -1L, -1L, -1L));
         assertThat(MemoryRecords.EMPTY.sizeInBytes()).isZero();
