@@ -3,6 +3,7 @@ package io.tributary.config;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.tributary.api.codec.ProduceRequestReader;
 import io.tributary.api.codec.RecordCodec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,11 @@ public class ApiConfiguration {
     @Bean
     RecordCodec recordCodec(JsonMapper mapper) {
         return new RecordCodec(mapper);
+    }
+
+    @Bean
+    ProduceRequestReader produceRequestReader(JsonMapper mapper) {
+        return new ProduceRequestReader(mapper);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import io.tributary.api.codec.RecordCodec;
 import io.tributary.api.codec.RecordFormat;
 import io.tributary.api.codec.RecordInput;
 import io.tributary.api.codec.RecordOutput;
+import io.tributary.api.codec.ProduceRequestReader;
 import io.tributary.common.ErrorCode;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
@@ -60,8 +61,11 @@ public class RecordController {
     private final FetchService fetch;
     private final OffsetService offsets;
     private final RecordCodec codec;
+    private final ProduceRequestReader requests;
 
-    public RecordController(ProduceService produce, FetchService fetch, OffsetService offsets, RecordCodec codec) {
+    public RecordController(ProduceService produce, FetchService fetch, OffsetService offsets, RecordCodec codec,
+                            ProduceRequestReader requests) {
+        this.requests = requests;
         this.produce = produce;
         this.fetch = fetch;
         this.offsets = offsets;
@@ -72,7 +76,8 @@ public class RecordController {
     @Operation(summary = "Produce records",
             description = "Keys pick partitions by murmur2 like Kafka's default partitioner; records without a key are "
                     + "spread evenly. All-or-nothing per partition.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(value =
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            schema = @Schema(implementation = ProduceRequest.class), examples = @ExampleObject(value =
             "{\"records\":[{\"key\":\"user-1\",\"value\":{\"action\":\"login\"},\"headers\":{\"source\":\"web\"}},"
                     + "{\"value\":\"no key\"}]}")))
     @ApiResponse(responseCode = "200", description = "Written; offsets in request order", content = @Content(
@@ -90,18 +95,11 @@ public class RecordController {
             @Parameter(description = "0, 1 or all", example = "all") @RequestParam(required = false) String acks,
             @Parameter(description = "json, string or base64", example = "string") @RequestParam(required = false) String keyFormat,
             @Parameter(description = "json, string or base64", example = "json") @RequestParam(required = false) String valueFormat,
-            @RequestBody ProduceRequest request) {
+            @RequestBody byte[] body) {
         Acks level = Acks.parse(acks);
         RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
-        if (request == null || request.records() == null || request.records().isEmpty()) {
-            throw new TributaryException(ErrorCode.INVALID_REQUEST, "The body needs a non-empty 'records' array");
-        }
-        List<ProduceRecord> records = new ArrayList<>(request.records().size());
-        for (RecordInput input : request.records()) {
-            records.add(codec.decode(input, keys, values));
-        }
-        return Mono.defer(() -> Mono.fromFuture(produce.produce(topic, records, level)))
+        return Mono.defer(() -> Mono.fromFuture(produce.produce(topic, requests.read(body, keys, values), level)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .publishOn(Schedulers.parallel())
                 .map(positions -> level == Acks.NONE
