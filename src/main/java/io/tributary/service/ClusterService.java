@@ -23,6 +23,11 @@ public final class ClusterService {
         this.cluster = cluster;
     }
 
+    /** Whether this broker's coordination session is live and its view of the cluster current. */
+    public boolean sessionHealthy() {
+        return cluster.sessionHealthy();
+    }
+
     public ClusterView describe() {
         return new ClusterView(cluster.clusterId(), cluster.controllerId().orElse(null), cluster.localBrokerId(),
                 cluster.liveBrokers().values().stream()
