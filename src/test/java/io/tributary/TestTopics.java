@@ -28,6 +28,13 @@ public final class TestTopics {
                 .exchange().expectStatus().isCreated();
     }
 
+    /** Creates a one-partition topic unless it exists. */
+    public void createIfAbsent(String name, Map<String, String> configs) {
+        if (client.get().uri("/api/v1/topics/" + name).exchange().returnResult(Void.class).getStatus().value() == 404) {
+            create(name, 1, configs);
+        }
+    }
+
     /** Produces a REST body ({"records":[...]}) with acks=all; returns the response's offsets. */
     public JsonNode produce(String topic, String body) {
         byte[] response = client.post().uri("/api/v1/topics/" + topic + "/records?acks=all")

@@ -27,6 +27,9 @@ final class ErrorFrames {
 
     static final CloseStatus UNSUPPORTED_DATA = CloseStatus.NOT_ACCEPTABLE;
 
+    /** The id of a produce frame that had none, or could not be read. */
+    static final byte[] NULL_ID = {'n', 'u', 'l', 'l'};
+
     private ErrorFrames() {
     }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
@@ -89,7 +88,8 @@ public final class ProduceHandler implements WebSocketHandler {
 
     private Mono<Void> serve(WebSocketSession ws, Target target) {
         AtomicBoolean stopped = new AtomicBoolean();
-        Flux<WebSocketMessage> replies = ws.receive()
+        Outbox out = new Outbox(ws);
+        return ws.receive()
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(ProduceHandler::payload)
                 .publishOn(Schedulers.boundedElastic(), MAX_IN_FLIGHT)
@@ -104,10 +104,11 @@ public final class ProduceHandler implements WebSocketHandler {
                     return produceFrame(frame, target, stopped);
                 })
                 .flatMapSequential(outcome -> outcome, MAX_IN_FLIGHT)
-                .takeUntil(Outcome::fatal)
-                .map(outcome -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
-                        ws.bufferFactory().wrap(outcome.reply())));
-        return ws.send(replies).then(Mono.defer(() -> stopped.get() ? ws.close(ErrorFrames.UNSUPPORTED_DATA) : Mono.empty()));
+                .concatMap(outcome -> Mono.fromFuture(outcome.fatal()
+                        ? out.send(outcome.reply()).thenCompose(written -> out.close(ErrorFrames.UNSUPPORTED_DATA))
+                        : out.send(outcome.reply())))
+                .onErrorResume(e -> Mono.empty()) // the connection failed: nothing left to answer
+                .then();
     }
 
     private static final byte[] BINARY = new byte[0];
@@ -134,7 +135,7 @@ public final class ProduceHandler implements WebSocketHandler {
                 throw new TributaryException(ErrorCode.INVALID_REQUEST, "Name the topic in the query (?topic=) or the frame");
             }
             Acks acks = fields.acks() != null ? Acks.parse(fields.acks()) : target.acks();
-            byte[] id = fields.id();
+            byte[] id = fields.id() == null ? ErrorFrames.NULL_ID : fields.id();
             return Mono.fromFuture(produce.produce(topic, records, acks))
                     .map(positions -> new Outcome(ack(id, positions), false))
                     .onErrorResume(e -> Mono.just(new Outcome(ErrorFrames.error(ErrorFrames.asTributary(e), false, id), false)));
@@ -148,25 +149,19 @@ public final class ProduceHandler implements WebSocketHandler {
                     stopped.set(true);
                     return Mono.just(notJson("A produce frame is not JSON: " + notJson.getOriginalMessage()));
                 }
-                id = tree != null && tree.has("id") ? mapper.writeValueAsBytes(tree.get("id")) : null;
+                id = tree != null && tree.has("id") ? mapper.writeValueAsBytes(tree.get("id")) : ErrorFrames.NULL_ID;
             }
             return Mono.just(new Outcome(ErrorFrames.error(e, false, id), false));
         }
     }
 
     private static Outcome notJson(String detail) {
-        return new Outcome(ErrorFrames.error(new TributaryException(ErrorCode.INVALID_REQUEST, detail), true, null), true);
+        return new Outcome(ErrorFrames.error(new TributaryException(ErrorCode.INVALID_REQUEST, detail), true, ErrorFrames.NULL_ID), true);
     }
 
     private static byte[] ack(byte[] id, List<RecordPosition> positions) {
         JsonByteWriter out = new JsonByteWriter(64 + positions.size() * 48);
-        out.ascii("{\"type\":\"ack\",\"id\":");
-        if (id == null) {
-            out.nullValue();
-        } else {
-            out.raw(id);
-        }
-        out.ascii(",\"offsets\":[");
+        out.ascii("{\"type\":\"ack\",\"id\":").raw(id).ascii(",\"offsets\":[");
         for (int i = 0; i < positions.size(); i++) {
             RecordPosition p = positions.get(i);
             out.ascii(i == 0 ? "{\"partition\":" : ",{\"partition\":").number(p.partition())

@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -277,9 +278,7 @@ class WebSocketConsumeIT {
     }
 
     private void createOnce(String topic) {
-        if (client.get().uri("/api/v1/topics/" + topic).exchange().returnResult(Void.class).getStatus().value() == 404) {
-            topics.create(topic, 1);
-        }
+        topics.createIfAbsent(topic, Map.of());
     }
 
     private long sessionsOf(String topic) {
