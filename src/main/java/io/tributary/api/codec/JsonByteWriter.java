@@ -116,25 +116,51 @@ public final class JsonByteWriter {
     }
 
     public JsonByteWriter number(long value) {
-        if (value == Long.MIN_VALUE) {
-            return ascii(Long.toString(value));
-        }
-        ensure(20);
         if (value < 0) {
-            buf[size++] = '-';
+            if (value == Long.MIN_VALUE) {
+                return ascii(Long.toString(value));
+            }
+            raw((byte) '-');
             value = -value;
         }
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            digits++;
+        int digits = digits(value);
+        ensure(digits);
+        int p = size + digits;
+        while (value >= 100) {
+            int pair = (int) (value % 100) * 2;
+            value /= 100;
+            buf[--p] = DIGIT_PAIRS[pair + 1];
+            buf[--p] = DIGIT_PAIRS[pair];
         }
-        int end = size + digits;
-        for (int i = end - 1; i >= size; i--) {
-            buf[i] = (byte) ('0' + value % 10);
-            value /= 10;
+        if (value >= 10) {
+            int pair = (int) value * 2;
+            buf[--p] = DIGIT_PAIRS[pair + 1];
+            buf[--p] = DIGIT_PAIRS[pair];
+        } else {
+            buf[--p] = (byte) ('0' + value);
         }
-        size = end;
+        size += digits;
         return this;
+    }
+
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Decimal digits of a non-negative value. */
+    static int digits(long value) {
+        int digits = 1;
+        long bound = 10;
+        while (digits < 19 && value >= bound) {
+            digits++;
+            bound *= 10;
+        }
+        return digits;
     }
 
     /** A JSON string of {@code text}, or null. */
@@ -222,13 +248,7 @@ public final class JsonByteWriter {
         int p = from;
         while (p < to) {
             int start = p;
-            while (p < to) {
-                byte c = src[p];
-                if (c < 0x20 || c == '"' || c == '\\') { // bytes >= 0x80 are negative: checked below
-                    break;
-                }
-                p++;
-            }
+            p = PlainText.runEnd(src, p, to);
             if (p > start) {
                 raw(src, start, p - start);
             }

@@ -117,6 +117,10 @@ public final class JsonValidator {
     /** From just after the opening quote to just after the closing one. */
     private static int string(byte[] b, int p, int end) {
         while (p < end) {
+            p = PlainText.runEnd(b, p, end);
+            if (p >= end) {
+                return -1;
+            }
             int c = b[p];
             if (c == '"') {
                 return p + 1;

@@ -29,6 +29,8 @@ public final class RecordJsonWriter {
     private final RecordFormat keyFormat;
     private final RecordFormat valueFormat;
     private final Map<TopicPartition, byte[]> prefixes = new HashMap<>();
+    private final DecimalRun offsets = new DecimalRun();
+    private final DecimalRun timestamps = new DecimalRun();
 
     public RecordJsonWriter(RecordFormat keyFormat, RecordFormat valueFormat) {
         this.keyFormat = keyFormat;
@@ -38,7 +40,9 @@ public final class RecordJsonWriter {
     /** Writes one record object. */
     public void write(JsonByteWriter out, TopicPartition tp, Record record) {
         out.raw(prefixes.computeIfAbsent(tp, RecordJsonWriter::prefix));
-        out.number(record.offset()).raw(TIMESTAMP).number(record.timestamp());
+        offsets.write(out, record.offset());
+        out.raw(TIMESTAMP);
+        timestamps.write(out, record.timestamp());
         out.raw(KEY).formatted(record.key(), keyFormat);
         out.raw(VALUE).formatted(record.value(), valueFormat);
         Header[] headers = record.headers();
@@ -80,5 +84,55 @@ public final class RecordJsonWriter {
 
     private static byte[] bytes(String ascii) {
         return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The decimal text of the last number written, kept: records in a row carry consecutive
+     * offsets and, mostly, the same timestamp, so the digits are copied or incremented in place
+     * instead of divided out again.
+     */
+    private static final class DecimalRun {
+        private static final int WIDTH = 20;
+        private final byte[] digits = new byte[WIDTH];
+        private int start = WIDTH;
+        private long last = -1;
+
+        void write(JsonByteWriter out, long value) {
+            if (value != last) {
+                if (value < 0) {
+                    last = -1;
+                    start = WIDTH;
+                    out.number(value);
+                    return;
+                }
+                if (last >= 0 && value == last + 1) {
+                    increment();
+                } else {
+                    format(value);
+                }
+                last = value;
+            }
+            out.raw(digits, start, WIDTH - start);
+        }
+
+        private void increment() {
+            for (int i = WIDTH - 1; i >= start; i--) {
+                if (digits[i] != '9') {
+                    digits[i]++;
+                    return;
+                }
+                digits[i] = '0';
+            }
+            digits[--start] = '1';
+        }
+
+        private void format(long value) {
+            int p = WIDTH;
+            do {
+                digits[--p] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value > 0);
+            start = p;
+        }
     }
 }
