@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Reads a produce request body, {@code {"records":[{"key","value","headers","partition","timestamp"}]}},
@@ -33,6 +34,16 @@ public final class ProduceRequestReader {
 
     /** The records of a request body, in order. */
     public List<ProduceRecord> read(byte[] body, RecordFormat keyFormat, RecordFormat valueFormat) {
+        return read(body, keyFormat, valueFormat, null);
+    }
+
+    /**
+     * As {@link #read(byte[], RecordFormat, RecordFormat)}, handing every other top-level field, in
+     * the order met, to {@code otherField} with the exact bytes of its JSON value (a WebSocket
+     * produce frame's {@code id}, {@code topic}, {@code acks}); null skips them.
+     */
+    public List<ProduceRecord> read(byte[] body, RecordFormat keyFormat, RecordFormat valueFormat,
+                                    BiConsumer<String, byte[]> otherField) {
         try (JsonParser parser = mapper.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed(parser, "the body must be a JSON object with a 'records' array");
@@ -43,6 +54,8 @@ public final class ProduceRequestReader {
                 JsonToken token = parser.nextToken();
                 if ("records".equals(field) && token == JsonToken.START_ARRAY) {
                     records = readRecords(parser, body, keyFormat, valueFormat);
+                } else if (otherField != null) {
+                    otherField.accept(field, rawJson(parser, token, body));
                 } else {
                     parser.skipChildren();
                 }

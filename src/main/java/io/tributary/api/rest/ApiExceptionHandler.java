@@ -7,6 +7,7 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -76,7 +77,7 @@ public class ApiExceptionHandler {
                 : e.getReason() == null ? status.toString() : e.getReason();
         ProblemDetail problem = problem(code, detail);
         problem.setStatus(status.value());
-        return ResponseEntity.status(status).body(problem);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @ExceptionHandler(Exception.class)
@@ -96,8 +97,9 @@ public class ApiExceptionHandler {
         return problem;
     }
 
+    /** Always as application/problem+json, whatever the request accepts (an event stream, NDJSON). */
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).body(problem);
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static String title(ErrorCode code) {

@@ -1,0 +1,67 @@
+package io.tributary.config;
+
+import io.tributary.api.codec.ProduceRequestReader;
+import io.tributary.api.ws.ConsumeHandler;
+import io.tributary.api.ws.ProduceHandler;
+import io.tributary.cluster.ClusterMetadata;
+import io.tributary.replication.ReplicaManager;
+import io.tributary.service.ConsumeService;
+import io.tributary.service.ProduceService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.Map;
+
+/**
+ * Wiring of the streaming fronts: the consume service (its log reads run on Reactor's bounded
+ * elastic pool, never on a Netty event loop), the WebSocket handlers at {@code /ws/v1/consume} and
+ * {@code /ws/v1/produce} and the WebSocket server's frame size limit. ({@code tributary.streaming.*}
+ * also sets the Server-Sent Events controller's read size and heartbeat.)
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebSocketConfiguration implements WebFluxConfigurer {
+
+    private final StreamingProperties properties;
+
+    public WebSocketConfiguration(StreamingProperties properties) {
+        this.properties = properties;
+    }
+
+    @Bean
+    ConsumeService consumeService(ClusterMetadata cluster, ReplicaManager replicas) {
+        return new ConsumeService(cluster, replicas, task -> Schedulers.boundedElastic().schedule(task));
+    }
+
+    @Bean
+    ConsumeHandler consumeHandler(ConsumeService consume, JsonMapper mapper) {
+        return new ConsumeHandler(consume, mapper, (int) properties.readBytes().toBytes(),
+                properties.readMaxRecords(), (int) properties.maxFrameBytes().toBytes());
+    }
+
+    @Bean
+    ProduceHandler produceHandler(ProduceService produce, ConsumeService consume, ProduceRequestReader reader,
+                                  JsonMapper mapper) {
+        return new ProduceHandler(produce, consume, reader, mapper);
+    }
+
+    @Bean
+    HandlerMapping webSocketMapping(ConsumeHandler consume, ProduceHandler produce) {
+        return new SimpleUrlHandlerMapping(Map.of("/ws/v1/consume", consume, "/ws/v1/produce", produce), -1);
+    }
+
+    @Override
+    public WebSocketService getWebSocketService() {
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, properties.maxIncomingFrame().toBytes());
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+    }
+}
