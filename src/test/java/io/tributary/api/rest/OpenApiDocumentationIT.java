@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,8 +45,13 @@ class OpenApiDocumentationIT {
         BrokerTestProperties.register(registry, dataDir);
     }
 
-    @Autowired
     WebTestClient client;
+
+    @Autowired
+    void client(WebTestClient client) {
+        // the first /v3/api-docs is generated on demand, which can take seconds on a busy machine
+        this.client = client.mutate().responseTimeout(Duration.ofMinutes(1)).build();
+    }
 
     private final JsonMapper mapper = JsonMapper.builder().build();
 
