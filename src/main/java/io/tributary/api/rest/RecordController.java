@@ -82,8 +82,8 @@ public class RecordController {
                     + "With Content-Type application/x-ndjson the body is a stream of records, one JSON object per "
                     + "line, and the answer a stream of positions, one per line, in order. Records are appended in "
                     + "chunks as they arrive; an error ends the answer with a final {\"error\":{...}} line (status "
-                    + "200, as positions were already sent), and every record before it was written. A stream needs "
-                    + "acks 1 or all (the default).")
+                    + "200, as positions may already have been sent). Records whose positions came back were written; "
+                    + "the chunk with the bad record was not. A stream needs acks 1 or all (the default).")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProduceRequest.class),
                     examples = @ExampleObject(name = "batch", value = "{\"records\":[{\"key\":\"user-1\","
@@ -243,7 +243,7 @@ public class RecordController {
     @GetMapping("/partitions/{partition}/offsets")
     @Operation(summary = "A partition's offsets", description = "Earliest and latest, and with ?timestamp= the first "
             + "offset at or after that time")
-    @ApiResponse(responseCode = "200", description = "The offsets; offsetForTimestamp is null when no record is that late",
+    @ApiResponse(responseCode = "200", description = "The offsets; offsetForTimestamp is latest when no record is that late",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = OffsetService.PartitionOffsets.class),
                     examples = @ExampleObject(name = "offsets", value = "{\"partition\":0,\"earliest\":0,\"latest\":42,"
