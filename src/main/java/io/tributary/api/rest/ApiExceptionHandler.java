@@ -3,6 +3,7 @@ package io.tributary.api.rest;
 import io.tributary.common.ErrorCode;
 import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.TributaryException;
+import jakarta.validation.ConstraintViolationException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
@@ -80,6 +81,16 @@ public class ApiExceptionHandler {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> invalidParameter(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .sorted()
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("The request is invalid");
+        return respond(problem(ErrorCode.INVALID_REQUEST, detail));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         LOG.error("Unexpected failure serving a request", e);
@@ -114,6 +125,10 @@ public class ApiExceptionHandler {
             }
         }
         return false;
+    }
+
+    private static String lastNode(String propertyPath) {
+        return propertyPath.substring(propertyPath.lastIndexOf('.') + 1);
     }
 
     private static String firstLine(String message) {

@@ -23,7 +23,6 @@ import io.tributary.service.ProduceService;
 import io.tributary.service.RecordPosition;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -57,6 +56,10 @@ public class RecordController {
     public record FetchResponse(List<RecordOutput> records, long nextOffset, long highWatermark, long logStartOffset) {
     }
 
+    private static final String NDJSON = "application/x-ndjson";
+    private static final String PROBLEM = TopicController.PROBLEM;
+    private static final String PARTITION = "Partition number, from 0";
+
     private final ProduceService produce;
     private final FetchService fetch;
     private final OffsetService offsets;
@@ -75,26 +78,58 @@ public class RecordController {
     @PostMapping(value = "/records", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Produce records",
             description = "Keys pick partitions by murmur2 like Kafka's default partitioner; records without a key are "
-                    + "spread evenly. All-or-nothing per partition.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-            schema = @Schema(implementation = ProduceRequest.class), examples = @ExampleObject(value =
-            "{\"records\":[{\"key\":\"user-1\",\"value\":{\"action\":\"login\"},\"headers\":{\"source\":\"web\"}},"
-                    + "{\"value\":\"no key\"}]}")))
-    @ApiResponse(responseCode = "200", description = "Written; offsets in request order", content = @Content(
-            examples = @ExampleObject(value = "{\"offsets\":[{\"partition\":2,\"offset\":41,\"timestamp\":1764028800000},"
-                    + "{\"partition\":0,\"offset\":17,\"timestamp\":1764028800000}]}")))
-    @ApiResponse(responseCode = "202", description = "acks=0: accepted without waiting")
+                    + "spread evenly. All-or-nothing per partition.\n\n"
+                    + "With Content-Type application/x-ndjson the body is a stream of records, one JSON object per "
+                    + "line, and the answer a stream of positions, one per line, in order. Records are appended in "
+                    + "chunks as they arrive; an error ends the answer with a final {\"error\":{...}} line (status "
+                    + "200, as positions may already have been sent). Records whose positions came back were written; "
+                    + "the chunk with the bad record was not. A stream needs acks 1 or all (the default).")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProduceRequest.class),
+                    examples = @ExampleObject(name = "batch", value = "{\"records\":[{\"key\":\"user-1\","
+                            + "\"value\":{\"action\":\"login\"},\"headers\":{\"source\":\"web\"}},"
+                            + "{\"value\":\"no key\"}]}")),
+            @Content(mediaType = NDJSON, schema = @Schema(implementation = RecordInput.class),
+                    examples = @ExampleObject(name = "stream", value = "{\"key\":\"user-1\",\"value\":{\"n\":1}}\n"
+                            + "{\"value\":{\"n\":2}}\n"))})
+    @ApiResponse(responseCode = "200", description = "Written; positions in request order", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProduceResponse.class),
+                    examples = @ExampleObject(name = "written", value = "{\"offsets\":[{\"partition\":2,\"offset\":41,"
+                            + "\"timestamp\":1764028800000},{\"partition\":0,\"offset\":17,\"timestamp\":1764028800000}]}")),
+            @Content(mediaType = NDJSON, schema = @Schema(implementation = StreamResult.class), examples = {
+                    @ExampleObject(name = "written", value = "{\"partition\":2,\"offset\":41,\"timestamp\":1764028800000}\n"
+                            + "{\"partition\":0,\"offset\":17,\"timestamp\":1764028800000}\n"),
+                    @ExampleObject(name = "ended by an error", value = "{\"partition\":0,\"offset\":18,"
+                            + "\"timestamp\":1764028800000}\n{\"error\":{\"code\":\"PARTITION_NOT_FOUND\","
+                            + "\"retriable\":false,\"detail\":\"Topic 'orders' has 6 partitions; there is no "
+                            + "partition 7\"}}\n")})})
+    @ApiResponse(responseCode = "202", description = "acks=0: accepted without waiting; no positions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProduceResponse.class),
+                    examples = @ExampleObject(name = "accepted", value = "{\"offsets\":[]}")))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, no records, a bad acks or format, a bad record",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class), examples = {
+                    @ExampleObject(name = "malformed JSON", value = ProblemExamples.MALFORMED_JSON),
+                    @ExampleObject(name = "bad acks", value = ProblemExamples.BAD_ACKS)}))
     @ApiResponse(responseCode = "404", description = "No such topic or partition",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "A record over max.message.bytes (RECORD_TOO_LARGE)",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class), examples = {
+                    @ExampleObject(name = "TOPIC_NOT_FOUND", value = ProblemExamples.TOPIC_NOT_FOUND),
+                    @ExampleObject(name = "PARTITION_NOT_FOUND", value = ProblemExamples.PARTITION_NOT_FOUND)}))
+    @ApiResponse(responseCode = "413", description = "A record over max.message.bytes, or the body over the size limit",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class), examples = {
+                    @ExampleObject(name = "RECORD_TOO_LARGE", value = ProblemExamples.RECORD_TOO_LARGE),
+                    @ExampleObject(name = "REQUEST_TOO_LARGE", value = ProblemExamples.REQUEST_TOO_LARGE)}))
     @ApiResponse(responseCode = "503", description = "Retriable: NOT_LEADER, NOT_ENOUGH_REPLICAS, STORAGE_ERROR",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "NOT_LEADER", value = ProblemExamples.NOT_LEADER)))
     public Mono<ResponseEntity<ProduceResponse>> produce(
-            @PathVariable String topic,
-            @Parameter(description = "0, 1 or all", example = "all") @RequestParam(required = false) String acks,
-            @Parameter(description = "json, string or base64", example = "string") @RequestParam(required = false) String keyFormat,
-            @Parameter(description = "json, string or base64", example = "json") @RequestParam(required = false) String valueFormat,
+            @Parameter(description = TopicController.TOPIC_NAME, example = "orders") @PathVariable String topic,
+            @Parameter(description = "When to answer: 0 at once (202, no positions), 1 once the leader wrote "
+                    + "the records, all (default) once every in-sync replica has them", example = "all")
+            @RequestParam(required = false) String acks,
+            @Parameter(description = "How keys are given: string (default), json or base64", example = "string")
+            @RequestParam(required = false) String keyFormat,
+            @Parameter(description = "How values are given: json (default), string or base64", example = "json")
+            @RequestParam(required = false) String valueFormat,
             @RequestBody byte[] body) {
         Acks level = Acks.parse(acks);
         RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
@@ -121,11 +156,9 @@ public class RecordController {
 
     private static final int STREAM_CHUNK = 1000;
 
-    @PostMapping(value = "/records", consumes = "application/x-ndjson", produces = "application/x-ndjson")
-    @Operation(summary = "Produce a stream of records (NDJSON)",
-            description = "One record JSON per line in; one position per line out, in order. Records are appended in "
-                    + "chunks as they arrive; an error ends the stream with a final {\"error\":{...}} line, and every "
-                    + "record before it was written.")
+    /** Documented with {@link #produce}: one path and method is one OpenAPI operation, whatever the body type. */
+    @PostMapping(value = "/records", consumes = NDJSON, produces = NDJSON)
+    @Operation(hidden = true)
     public Flux<StreamResult> produceStream(
             @PathVariable String topic,
             @RequestParam(required = false) String acks,
@@ -160,16 +193,41 @@ public class RecordController {
 
     @GetMapping("/partitions/{partition}/records")
     @Operation(summary = "Fetch records from a partition",
-            description = "Long-polls up to maxWaitMs when there is nothing at the offset yet")
+            description = "Committed records (below the high watermark) from offset on. When there is nothing at the "
+                    + "offset yet, waits up to maxWaitMs for records to arrive and answers as soon as they do; "
+                    + "otherwise answers with no records. nextOffset is where to fetch next.")
+    @ApiResponse(responseCode = "200", description = "Records from offset on; possibly none",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = FetchResponse.class),
+                    examples = @ExampleObject(name = "records", value = "{\"records\":[{\"partition\":0,\"offset\":41,"
+                            + "\"timestamp\":1764028800000,\"key\":\"user-1\",\"value\":{\"action\":\"login\"},"
+                            + "\"headers\":{\"source\":\"web\"}}],\"nextOffset\":42,\"highWatermark\":42,"
+                            + "\"logStartOffset\":0}")))
+    @ApiResponse(responseCode = "400", description = "A bad format, or maxRecords / maxBytes not positive (INVALID_REQUEST)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "INVALID_REQUEST", value = ProblemExamples.BAD_FORMAT)))
+    @ApiResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class), examples = {
+                    @ExampleObject(name = "TOPIC_NOT_FOUND", value = ProblemExamples.TOPIC_NOT_FOUND),
+                    @ExampleObject(name = "PARTITION_NOT_FOUND", value = ProblemExamples.PARTITION_NOT_FOUND)}))
     @ApiResponse(responseCode = "416", description = "Offset outside the log (OFFSET_OUT_OF_RANGE) with the valid range",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "OFFSET_OUT_OF_RANGE", value = ProblemExamples.OFFSET_OUT_OF_RANGE)))
+    @ApiResponse(responseCode = "503", description = "Retriable: this broker does not lead the partition (NOT_LEADER)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "NOT_LEADER", value = ProblemExamples.NOT_LEADER)))
     public Mono<FetchResponse> fetch(
-            @PathVariable String topic, @PathVariable int partition,
-            @Parameter(example = "0") @RequestParam(defaultValue = "0") long offset,
-            @Parameter(example = "100") @RequestParam(defaultValue = "500") int maxRecords,
-            @Parameter(example = "1048576") @RequestParam(defaultValue = "1048576") int maxBytes,
-            @Parameter(example = "0") @RequestParam(defaultValue = "0") long maxWaitMs,
+            @Parameter(description = TopicController.TOPIC_NAME, example = "orders") @PathVariable String topic,
+            @Parameter(description = PARTITION, example = "0") @PathVariable int partition,
+            @Parameter(description = "First offset to read", example = "0") @RequestParam(defaultValue = "0") long offset,
+            @Parameter(description = "At most this many records", example = "100")
+            @RequestParam(defaultValue = "500") int maxRecords,
+            @Parameter(description = "At most about this many bytes of records (at least one record is returned)",
+                    example = "1048576") @RequestParam(defaultValue = "1048576") int maxBytes,
+            @Parameter(description = "How long to wait for records when there are none yet, up to 60000",
+                    example = "5000") @RequestParam(defaultValue = "0") long maxWaitMs,
+            @Parameter(description = "How to render keys: string (default), json or base64", example = "string")
             @RequestParam(required = false) String keyFormat,
+            @Parameter(description = "How to render values: json (default), string or base64", example = "json")
             @RequestParam(required = false) String valueFormat) {
         RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
@@ -185,8 +243,23 @@ public class RecordController {
     @GetMapping("/partitions/{partition}/offsets")
     @Operation(summary = "A partition's offsets", description = "Earliest and latest, and with ?timestamp= the first "
             + "offset at or after that time")
-    public Mono<OffsetService.PartitionOffsets> offsets(@PathVariable String topic, @PathVariable int partition,
-                                                       @RequestParam(required = false) Long timestamp) {
+    @ApiResponse(responseCode = "200", description = "The offsets; offsetForTimestamp is latest when no record is that late",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = OffsetService.PartitionOffsets.class),
+                    examples = @ExampleObject(name = "offsets", value = "{\"partition\":0,\"earliest\":0,\"latest\":42,"
+                            + "\"timestamp\":1764028800000,\"offsetForTimestamp\":17}")))
+    @ApiResponse(responseCode = "400", description = "timestamp is not a number (INVALID_REQUEST)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "INVALID_REQUEST", value = ProblemExamples.BAD_PARAMETER)))
+    @ApiResponse(responseCode = "404", description = "No such topic or partition",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class), examples = {
+                    @ExampleObject(name = "TOPIC_NOT_FOUND", value = ProblemExamples.TOPIC_NOT_FOUND),
+                    @ExampleObject(name = "PARTITION_NOT_FOUND", value = ProblemExamples.PARTITION_NOT_FOUND)}))
+    public Mono<OffsetService.PartitionOffsets> offsets(
+            @Parameter(description = TopicController.TOPIC_NAME, example = "orders") @PathVariable String topic,
+            @Parameter(description = PARTITION, example = "0") @PathVariable int partition,
+            @Parameter(description = "Epoch milliseconds: also find the first offset with a timestamp at or after it",
+                    example = "1764028800000") @RequestParam(required = false) Long timestamp) {
         TopicPartition tp = offsets.requirePartition(topic, partition);
         return TopicController.blocking(() -> offsets.offsets(tp, timestamp));
     }
