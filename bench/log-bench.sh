@@ -15,7 +15,8 @@ jvm_flags=(-Xms2g -Xmx2g -XX:+UseG1GC -XX:+AlwaysPreTouch)
 args=()
 for arg in "$@"; do
   if [[ "$arg" == "--jfr" ]]; then
-    jvm_flags+=("-XX:StartFlightRecording=filename=target/log-bench.jfr,settings=profile,dumponexit=true")
+    jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+      "-XX:StartFlightRecording=filename=target/log-bench.jfr,settings=profile,dumponexit=true")
   else
     args+=("$arg")
   fi

@@ -52,9 +52,11 @@ final class ClosedLoop {
             Thread.sleep(options.warmupMs());
             long startOps = ops.sum();
             long start = System.nanoTime();
+            double startCpu = Measurement.processCpuSeconds();
             Thread.sleep(options.measureMs());
             long endOps = ops.sum();
             long end = System.nanoTime();
+            double endCpu = Measurement.processCpuSeconds();
             stop.set(true);
             for (Thread worker : workers) {
                 worker.join();
@@ -63,7 +65,7 @@ final class ClosedLoop {
                 throw new IllegalStateException(name + " failed", failure.get());
             }
             long done = endOps - startOps;
-            return new Measurement.Run(done * recordsPerOp, done * bytesPerOp, (end - start) / 1e9);
+            return new Measurement.Run(done * recordsPerOp, done * bytesPerOp, (end - start) / 1e9, endCpu - startCpu);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(name + " was interrupted", e);

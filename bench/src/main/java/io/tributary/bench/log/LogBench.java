@@ -84,6 +84,7 @@ public final class LogBench {
         reopen.build();
         System.out.printf(Locale.ROOT, "Built a log of %.1f MiB in %.1f s%n", reopen.builtBytes() / 1048576.0,
                 (System.nanoTime() - start) / 1e9);
+        reopen.warmUpReads();
         for (int round = 1; round <= options.runs(); round++) {
             reopen.reopenCleanAndRead();
             reopen.crashAndReopen();

@@ -1,5 +1,6 @@
 package io.tributary.bench.log;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +13,17 @@ import java.util.List;
  */
 final class Measurement {
 
-    /** One run: {@code records} and {@code bytes} in {@code seconds}. */
-    record Run(double records, double bytes, double seconds) {
+    /**
+     * One run: {@code records} and {@code bytes} in {@code seconds} of wall time, during which the
+     * whole process used {@code cpuSeconds} of CPU (all its threads, the JVM's own included).
+     */
+    record Run(double records, double bytes, double seconds, double cpuSeconds) {
+
+        /** The CPU the process had, in cores: on a machine shared with other work, less than it could use. */
+        double cores() {
+            return cpuSeconds / seconds;
+        }
+
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -45,6 +55,13 @@ final class Measurement {
 
     int runCount() {
         return runs.size();
+    }
+
+    /** CPU time this process has used so far, in seconds (NaN where the JVM does not tell). */
+    static double processCpuSeconds() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1e9
+                : Double.NaN;
     }
 
     Run last() {

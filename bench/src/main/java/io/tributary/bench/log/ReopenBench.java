@@ -84,27 +84,42 @@ final class ReopenBench {
         return Workload.segmentBytes(dataDir);
     }
 
+    /**
+     * One untimed read of the whole log, so the reads measured run compiled code. Reopening gets no
+     * warm-up: a broker reopens its logs in a fresh JVM.
+     */
+    void warmUpReads() {
+        Opened opened = open();
+        try {
+            readAll(opened.log());
+        } finally {
+            opened.manager().close();
+        }
+    }
+
     /** Reopens the cleanly closed log (timed), then reads all of it (timed). */
     void reopenCleanAndRead() {
         Opened opened = open();
         try {
-            cleanReopen.add(new Measurement.Run(opened.log().logEndOffset(), opened.log().sizeInBytes(), opened.seconds()));
+            cleanReopen.add(new Measurement.Run(opened.log().logEndOffset(), opened.log().sizeInBytes(), opened.seconds(),
+                    opened.cpuSeconds()));
             read.add(readAll(opened.log()));
         } finally {
             opened.manager().close();
         }
     }
 
-    private record Opened(LogManager manager, PartitionLog log, double seconds) {
+    private record Opened(LogManager manager, PartitionLog log, double seconds, double cpuSeconds) {
     }
 
     /** Opens the data directory as the broker does by default (on-ack), timing the manager's startup. */
     private Opened open() {
+        double startCpu = Measurement.processCpuSeconds();
         long start = System.nanoTime();
         LogManager manager = manager(dataDir, FlushPolicy.ON_ACK);
         manager.startup();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Opened(manager, manager.getLog(TP).orElseThrow(), seconds);
+        return new Opened(manager, manager.getLog(TP).orElseThrow(), seconds, Measurement.processCpuSeconds() - startCpu);
     }
 
     /** Every record from the log start, each record's key and value touched. */
@@ -114,6 +129,7 @@ final class ReopenBench {
         long records = 0;
         long bytes = 0;
         long touched = 0;
+        double startCpu = Measurement.processCpuSeconds();
         long start = System.nanoTime();
         while (next < end) {
             MemoryRecords chunk = log.read(next, READ_BYTES, Long.MAX_VALUE).records();
@@ -128,11 +144,12 @@ final class ReopenBench {
             }
         }
         long elapsed = System.nanoTime() - start;
+        double cpu = Measurement.processCpuSeconds() - startCpu;
         sink = touched;
         if (records != end - log.logStartOffset()) {
             throw new IllegalStateException("Read " + records + " records, expected " + (end - log.logStartOffset()));
         }
-        return new Measurement.Run(records, bytes, elapsed / 1e9);
+        return new Measurement.Run(records, bytes, elapsed / 1e9, cpu);
     }
 
     /**
@@ -147,7 +164,7 @@ final class ReopenBench {
         try {
             PartitionLog log = opened.log();
             double seconds = opened.seconds();
-            crashReopen.add(new Measurement.Run(log.logEndOffset(), toScan, seconds));
+            crashReopen.add(new Measurement.Run(log.logEndOffset(), toScan, seconds, opened.cpuSeconds()));
             crashNotes.add(String.format(Locale.ROOT, "%.0f ms: %.1f MiB on disk, %.1f MiB scanned, %d bytes cut",
                     seconds * 1e3, onDisk / 1048576.0, toScan / 1048576.0, onDisk - log.sizeInBytes()));
             log.truncateTo(builtEndOffset);
