@@ -72,6 +72,9 @@ public final class LogBench {
     }
 
     private static void run(Map<String, Measurement> results, String tag, String name, Case c) throws Exception {
+        if (name.contains("fsync") || name.contains("on-ack")) {
+            Workload.settleDevice();
+        }
         Measurement.Run run = c.run();
         results.computeIfAbsent(name, Measurement::new).add(run);
         System.out.printf(Locale.ROOT, "%s%-62s %,14.0f records/s %9.1f MB/s%n", tag, name, run.recordsPerSecond(),

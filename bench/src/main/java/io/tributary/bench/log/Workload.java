@@ -62,6 +62,19 @@ final class Workload {
         });
     }
 
+    /**
+     * Runs {@code sync} and waits for it, so the write-back of earlier cases (bytes still in flight
+     * to the device) does not slow the fsyncs of the next one. Best effort: without a {@code sync}
+     * command the case just runs.
+     */
+    static void settleDevice() throws InterruptedException {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            // no sync command: nothing to wait for
+        }
+    }
+
     static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
