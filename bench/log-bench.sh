@@ -2,8 +2,8 @@
 # Storage-engine benchmark: appends, reads and reopens of io.tributary.log beside the machine's raw
 # write limit, in one run. Results are printed and written to target/log-bench-results.md.
 #
-#   bash bench/log-bench.sh            full run (3 runs per case, ~10 minutes)
-#   bash bench/log-bench.sh --quick    one short run per case (~3 minutes)
+#   bash bench/log-bench.sh            full run (3 runs per case, about 12 minutes)
+#   bash bench/log-bench.sh --quick    one short run per case (about 2 minutes)
 #   bash bench/log-bench.sh --jfr ...  also records a JFR profile to target/log-bench.jfr
 #
 # Other options (--runs=N, --warmup-ms=N, --measure-ms=N, --log-mib=N, --only=TEXT) are listed by
