@@ -57,8 +57,8 @@ public class TopicController {
             @Schema(description = "Grow to this many partitions", example = "12") Integer partitions) {
     }
 
-    static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
-    static final String TOPIC_NAME = "Topic name";
+    public static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+    public static final String TOPIC_NAME = "Topic name";
     private static final String TOPIC = "{\"name\":\"orders\",\"internal\":false,\"replicationFactor\":1,"
             + "\"configs\":{\"retention.ms\":\"604800000\"},\"partitions\":[{\"partition\":0,\"leader\":1,"
             + "\"leaderEpoch\":0,\"replicas\":[1],\"isr\":[1],\"logStartOffset\":0,\"highWatermark\":42}],"

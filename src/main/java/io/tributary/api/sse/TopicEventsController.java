@@ -17,7 +17,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
+import io.tributary.api.rest.Problem;
+import io.tributary.api.rest.ProblemExamples;
+import io.tributary.api.rest.TopicController;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -47,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 @Tag(name = "Records", description = "Produce records; fetch them by partition and offset")
 public class TopicEventsController {
 
+    private static final String PROBLEM = TopicController.PROBLEM;
+
     private final ConsumeService consume;
     private final int readBytes;
     private final Duration heartbeat;
@@ -75,18 +79,21 @@ public class TopicEventsController {
             "id: 0:42,1:17,2:0\ndata: {\"topic\":\"orders\",\"partition\":0,\"offset\":41,\"timestamp\":1764028800000,"
                     + "\"key\":\"user-1\",\"value\":{\"item\":\"book\"},\"headers\":{}}\n\n")))
     @ApiResponse(responseCode = "400", description = "A bad parameter or Last-Event-ID (INVALID_REQUEST)",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "INVALID_REQUEST", value = ProblemExamples.BAD_FORMAT)))
     @ApiResponse(responseCode = "404", description = "No such topic (TOPIC_NOT_FOUND)",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "TOPIC_NOT_FOUND", value = ProblemExamples.TOPIC_NOT_FOUND)))
     @ApiResponse(responseCode = "416", description = "A start or resume offset outside the log (OFFSET_OUT_OF_RANGE)",
-            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "OFFSET_OUT_OF_RANGE", value = ProblemExamples.OFFSET_OUT_OF_RANGE)))
     public Mono<Void> events(
-            @PathVariable String topic,
+            @Parameter(description = TopicController.TOPIC_NAME, example = "orders") @PathVariable String topic,
             @Parameter(description = "earliest, latest, an offset or time:<epochMs>; ignored for the partitions "
                     + "Last-Event-ID names", example = "earliest") @RequestParam(required = false) String from,
             @Parameter(description = "json, string or base64", example = "string") @RequestParam(required = false) String keyFormat,
             @Parameter(description = "json, string or base64", example = "json") @RequestParam(required = false) String valueFormat,
-            @Parameter(description = "The id of the last event received, to resume after it")
+            @Parameter(description = "The id of the last event received, to resume after it", example = "0:42,1:17,2:0")
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
             ServerHttpResponse response) {
         return Mono.fromCallable(() -> start(topic, from, keyFormat, valueFormat, lastEventId))
