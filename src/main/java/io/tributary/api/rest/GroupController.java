@@ -57,9 +57,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Consumer groups: REST members (join, fetch, commit, leave), views with lag, offset resets and the audit trail. */
 @RestController
@@ -196,7 +194,7 @@ public class GroupController {
         return TopicController.blocking(() -> admin.resetOffsets(group, request.topic(), target, request.timestampMs(),
                         request.offsets()))
                 .flatMap(Mono::fromFuture)
-                .map(offsets -> new ResetResponse(group, PartitionPosition.of(new TreeMap<>(offsets))));
+                .map(offsets -> new ResetResponse(group, PartitionPosition.of(offsets)));
     }
 
     @DeleteMapping("/{group}")
