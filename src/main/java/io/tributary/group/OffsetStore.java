@@ -18,7 +18,10 @@ public interface OffsetStore {
      */
     CoordinatorPlacement coordinatorFor(String group);
 
-    /** The group's committed offsets (empty when none). */
+    /**
+     * The group's committed offsets (empty when none), as of the last {@link #coordinatorFor} that
+     * found the group local: that call loads the group's partition when this broker takes it over.
+     */
     Map<TopicPartition, OffsetAndMetadata> committed(String group);
 
     /** Writes the offsets; the future completes once they are durable and visible in {@link #committed}. */
