@@ -74,7 +74,7 @@ public final class GroupDtos {
     public record CommitRequest(
             @Schema(description = "The generation of the fetch the offsets come from; default: the member's current one",
                     example = "3") Integer generation,
-            @NotEmpty @Valid List<OffsetToCommit> offsets) {
+            @NotEmpty List<@Valid OffsetToCommit> offsets) {
     }
 
     /** The offsets written. */

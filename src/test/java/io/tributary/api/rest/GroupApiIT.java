@@ -203,6 +203,11 @@ class GroupApiIT {
                 .bodyValue("{\"records\":[{\"value\":1}]}")
                 .exchange().expectStatus().isForbidden();
         client.delete().uri("/api/v1/topics/__consumer_offsets").exchange().expectStatus().isForbidden();
+        client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/v1/groups/{group}/members'].post").exists()
+                .jsonPath("$.paths['/api/v1/groups/{group}/members/{member}/records'].get").exists()
+                .jsonPath("$.paths['/api/v1/groups/{group}/offsets/history'].get").exists()
+                .jsonPath("$.paths['/api/v1/groups/{group}/offsets'].post").exists();
         client.get().uri("/api/v1/topics/__consumer_offsets").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.internal").isEqualTo(true)
                 .jsonPath("$.configs['cleanup.policy']").isEqualTo("compact")
