@@ -28,7 +28,14 @@ public enum ErrorCode {
     NOT_ENOUGH_REPLICAS(true),
     NOT_ENOUGH_REPLICAS_AFTER_APPEND(true),
     REQUEST_TIMED_OUT(true),
-    BROKER_NOT_AVAILABLE(true);
+    BROKER_NOT_AVAILABLE(true),
+    ILLEGAL_GENERATION(false),
+    UNKNOWN_MEMBER_ID(false),
+    REBALANCE_IN_PROGRESS(true),
+    NOT_COORDINATOR(true),
+    COORDINATOR_LOAD_IN_PROGRESS(true),
+    GROUP_NOT_EMPTY(false),
+    GROUP_NOT_FOUND(false);
 
     private final boolean retriable;
 

@@ -1,6 +1,6 @@
 /**
  * The broker's relational metadata in JPA (H2 by default): the topic catalogue mirrored from
- * cluster state and, with consumer groups, the offset-commit audit trail. Entities never leave
+ * cluster state and the offset-commit audit trail. Entities never leave
  * this package; callers get plain records. The only package that imports JPA.
  */
 package io.tributary.metadata;

@@ -1,0 +1,236 @@
+package io.tributary.api.rest;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tributary.api.codec.RecordCodec;
+import io.tributary.api.codec.RecordFormat;
+import io.tributary.api.rest.GroupDtos.CommitRequest;
+import io.tributary.api.rest.GroupDtos.CommitResponse;
+import io.tributary.api.rest.GroupDtos.GroupRecord;
+import io.tributary.api.rest.GroupDtos.JoinGroupRequest;
+import io.tributary.api.rest.GroupDtos.MemberRecordsResponse;
+import io.tributary.api.rest.GroupDtos.MemberResponse;
+import io.tributary.api.rest.GroupDtos.PartitionPosition;
+import io.tributary.api.rest.GroupDtos.ResetRequest;
+import io.tributary.api.rest.GroupDtos.ResetResponse;
+import io.tributary.common.TopicPartition;
+import io.tributary.group.GroupAdmin;
+import io.tributary.group.GroupCoordinator;
+import io.tributary.group.GroupDescription;
+import io.tributary.group.GroupSummary;
+import io.tributary.group.JoinRequest;
+import io.tributary.group.JoinResult;
+import io.tributary.group.MemberFetcher;
+import io.tributary.group.MemberListener;
+import io.tributary.group.OffsetResetPolicy;
+import io.tributary.group.PartitionCommit;
+import io.tributary.metadata.AuditedCommit;
+import io.tributary.metadata.CatalogPage;
+import io.tributary.metadata.OffsetCommitTrail;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Consumer groups: REST members (join, fetch, commit, leave), views with lag, offset resets and the audit trail. */
+@RestController
+@Validated
+@RequestMapping("/api/v1/groups")
+@Tag(name = "Consumer groups", description = "REST members, group views with lag, offset resets, commit history")
+public class GroupController {
+
+    /** The header carrying a REST member's token. */
+    public static final String TOKEN_HEADER = "X-Member-Token";
+
+    private final GroupCoordinator coordinator;
+    private final GroupAdmin admin;
+    private final MemberFetcher fetcher;
+    private final OffsetCommitTrail trail;
+    private final RecordCodec codec;
+
+    public GroupController(GroupCoordinator coordinator, GroupAdmin admin, MemberFetcher fetcher,
+                           OffsetCommitTrail trail, RecordCodec codec) {
+        this.coordinator = coordinator;
+        this.admin = admin;
+        this.fetcher = fetcher;
+        this.trail = trail;
+        this.codec = codec;
+    }
+
+    @PostMapping("/{group}/members")
+    @Operation(summary = "Join a group as a REST member",
+            description = "Returns the member id and the token to send in X-Member-Token with every later request. "
+                    + "The group rebalances; partitions is the member's assignment (empty: idle, or waiting for "
+                    + "other members to release partitions). A member silent for its session timeout is removed.")
+    @ApiResponse(responseCode = "201", description = "Joined", content = @Content(examples = @ExampleObject(value =
+            "{\"memberId\":\"3f2a9c0d1e4b5a69\",\"token\":\"9b1e...\",\"generation\":4,\"idle\":false,"
+                    + "\"partitions\":[{\"topic\":\"orders\",\"partition\":0,\"offset\":120}]}")))
+    @ApiResponse(responseCode = "400", description = "No topics, a bad assignor or autoOffsetReset (INVALID_REQUEST)",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<ResponseEntity<MemberResponse>> join(@PathVariable String group,
+                                                     @RequestBody @Valid JoinGroupRequest request,
+                                                     ServerHttpRequest http) {
+        OffsetResetPolicy reset = OffsetResetPolicy.parse(request.autoOffsetReset());
+        JoinRequest join = new JoinRequest(Set.copyOf(request.topics()), request.assignor(), reset, false,
+                request.sessionTimeoutMs() == null ? 0 : request.sessionTimeoutMs(), null, address(http),
+                MemberListener.IMMEDIATE);
+        return TopicController.blocking(() -> coordinator.join(group, join))
+                .map((JoinResult r) -> ResponseEntity.created(URI.create("/api/v1/groups/" + group + "/members/"
+                        + r.memberId())).body(MemberResponse.of(r.memberId(), r.token(), r.assignment())));
+    }
+
+    @GetMapping("/{group}/members/{member}/records")
+    @Operation(summary = "Fetch records of the member's partitions",
+            description = "Continues from the member's positions, kept by the coordinator; long-polls up to maxWaitMs "
+                    + "when there is nothing yet. Also counts as the member's heartbeat.")
+    @ApiResponse(responseCode = "404", description = "Unknown member or wrong token (UNKNOWN_MEMBER_ID): join again",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<MemberRecordsResponse> fetch(
+            @PathVariable String group, @PathVariable String member,
+            @Parameter(required = true) @RequestHeader(TOKEN_HEADER) String token,
+            @Parameter(example = "500") @RequestParam(defaultValue = "500") int maxRecords,
+            @Parameter(example = "1048576") @RequestParam(defaultValue = "1048576") int maxBytes,
+            @Parameter(example = "5000") @RequestParam(defaultValue = "0") long maxWaitMs,
+            @RequestParam(required = false) String keyFormat,
+            @RequestParam(required = false) String valueFormat) {
+        RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
+        RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
+        return Mono.defer(() -> Mono.fromFuture(fetcher.fetch(group, member, token, maxRecords, maxBytes,
+                        Math.min(maxWaitMs, 60_000))))
+                .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
+                .map(result -> new MemberRecordsResponse(result.memberId(), result.generation(),
+                        PartitionPosition.of(result.positions()),
+                        result.records().stream().flatMap(pr -> pr.records().stream().map(r -> GroupRecord.of(
+                                pr.partition().topic(), codec.encode(pr.partition().partition(), r, keys, values))))
+                                .toList()));
+    }
+
+    @PostMapping("/{group}/members/{member}/offsets")
+    @Operation(summary = "Commit offsets (the next offset to read) for the member's partitions",
+            description = "Refused with ILLEGAL_GENERATION when a partition is not the member's in that generation.")
+    @ApiResponse(responseCode = "409", description = "Stale generation or a partition the member does not own",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<CommitResponse> commit(@PathVariable String group, @PathVariable String member,
+                                       @RequestHeader(TOKEN_HEADER) String token,
+                                       @RequestBody @Valid CommitRequest request, ServerHttpRequest http) {
+        List<PartitionCommit> commits = request.offsets().stream().map(o -> new PartitionCommit(
+                new TopicPartition(o.topic(), o.partition()), o.offset(), o.metadata())).toList();
+        return TopicController.blocking(() -> {
+            int generation = request.generation() != null ? request.generation()
+                    : coordinator.heartbeat(group, member, token).generation();
+            return coordinator.commit(group, member, token, generation, commits, address(http))
+                    .thenApply(ok -> new CommitResponse(generation, request.offsets().stream()
+                            .map(o -> new PartitionPosition(o.topic(), o.partition(), o.offset())).toList()));
+        }).flatMap(Mono::fromFuture);
+    }
+
+    @DeleteMapping("/{group}/members/{member}")
+    @Operation(summary = "Leave the group", description = "The member's partitions go to the other members at once")
+    @ApiResponse(responseCode = "204", description = "Left")
+    public Mono<ResponseEntity<Void>> leave(@PathVariable String group, @PathVariable String member,
+                                            @RequestHeader(TOKEN_HEADER) String token) {
+        return TopicController.blocking(() -> {
+            coordinator.leave(group, member, token);
+            return ResponseEntity.noContent().<Void>build();
+        });
+    }
+
+    @GetMapping
+    @Operation(summary = "List the groups this broker coordinates")
+    public Mono<List<GroupSummary>> list() {
+        return TopicController.blocking(admin::list);
+    }
+
+    @GetMapping("/{group}")
+    @Operation(summary = "Describe a group",
+            description = "State, generation, assignor, members with their partitions, and per partition the committed "
+                    + "offset, the log end offset (high watermark) and the lag")
+    @ApiResponse(responseCode = "404", description = "No such group (GROUP_NOT_FOUND)",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<GroupDescription> describe(@PathVariable String group) {
+        return TopicController.blocking(() -> admin.describe(group));
+    }
+
+    @PostMapping("/{group}/offsets")
+    @Operation(summary = "Reset a group's offsets for a topic",
+            description = "To earliest, latest, a timestamp or explicit offsets; only while the group has no members")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            schema = @Schema(implementation = ResetRequest.class), examples = {
+            @ExampleObject(name = "earliest", value = "{\"topic\":\"orders\",\"to\":\"earliest\"}"),
+            @ExampleObject(name = "timestamp", value = "{\"topic\":\"orders\",\"to\":\"timestamp\",\"timestampMs\":1764028800000}"),
+            @ExampleObject(name = "offsets", value = "{\"topic\":\"orders\",\"to\":\"offsets\",\"offsets\":{\"0\":42}}")}))
+    @ApiResponse(responseCode = "409", description = "The group has members (GROUP_NOT_EMPTY)",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<ResetResponse> reset(@PathVariable String group, @RequestBody @Valid ResetRequest request) {
+        GroupAdmin.ResetTarget target = GroupAdmin.ResetTarget.parse(request.to());
+        return TopicController.blocking(() -> admin.resetOffsets(group, request.topic(), target, request.timestampMs(),
+                        request.offsets()))
+                .flatMap(Mono::fromFuture)
+                .map(offsets -> new ResetResponse(group, PartitionPosition.of(offsets)));
+    }
+
+    @DeleteMapping("/{group}")
+    @Operation(summary = "Delete a group and its committed offsets", description = "Only while it has no members")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "409", description = "The group has members (GROUP_NOT_EMPTY)",
+            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))
+    public Mono<ResponseEntity<Void>> delete(@PathVariable String group) {
+        return TopicController.blocking(() -> admin.delete(group))
+                .flatMap(Mono::fromFuture)
+                .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
+    }
+
+    @GetMapping("/{group}/offsets/history")
+    @Operation(summary = "The group's offset-commit audit trail",
+            description = "Every commit (member, client address, partition, offset, generation, time), oldest first")
+    public Mono<CatalogPage<AuditedCommit>> history(
+            @PathVariable String group,
+            @Parameter(example = "orders") @RequestParam(required = false) String topic,
+            @Parameter(example = "0") @RequestParam(required = false) Integer partition,
+            @Parameter(description = "ISO-8601 instant, inclusive", example = "2026-01-01T00:00:00Z")
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @Parameter(description = "ISO-8601 instant, exclusive")
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @Parameter(example = "0") @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(example = "50") @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size) {
+        GroupCoordinator.validateGroupId(group);
+        return TopicController.blocking(() -> trail.history(group, topic, partition, from, to, page, size));
+    }
+
+    private static String address(ServerHttpRequest http) {
+        InetSocketAddress remote = http.getRemoteAddress();
+        if (remote == null) {
+            return null;
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+}
