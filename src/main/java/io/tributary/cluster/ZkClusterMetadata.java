@@ -96,6 +96,19 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         register(timeoutMs);
         controllerLatch = new LeaderLatch(client, ZNodes.CONTROLLER, Integer.toString(self.id()));
+        controllerLatch.addListener(new org.apache.curator.framework.recipes.leader.LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                LOG.info("Broker {} is the controller", self.id());
+                ZkClusterMetadata.this.notify(ClusterListener::onControllerChanged);
+            }
+
+            @Override
+            public void notLeader() {
+                LOG.info("Broker {} is no longer the controller", self.id());
+                ZkClusterMetadata.this.notify(ClusterListener::onControllerChanged);
+            }
+        });
         controllerLatch.start();
         sessionHealthy = true;
         LOG.info("Broker {} joined cluster {} ({} brokers live, {} topics)", self.id(), clusterId,
@@ -258,6 +271,7 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
         return dash < 0 ? latchPath : latchPath.substring(dash + 1);
     }
 
+    @Override
     public boolean isController() {
         return controllerLatch != null && controllerLatch.hasLeadership();
     }
