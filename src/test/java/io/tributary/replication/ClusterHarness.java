@@ -60,7 +60,22 @@ final class ClusterHarness implements AutoCloseable {
                 "--logging.level.root=WARN",
                 "--logging.level.io.tributary.cluster.Controller=INFO"));
         args.addAll(extraArgs);
-        brokers.put(id, new SpringApplicationBuilder(TributaryApplication.class).run(args.toArray(String[]::new)));
+        brokers.put(id, new SpringApplicationBuilder(TributaryApplication.class, OwnNettyResources.class)
+                .run(args.toArray(String[]::new)));
+    }
+
+    /**
+     * Gives each broker its own Netty event loops: by default every Spring context in a JVM shares
+     * reactor-netty's global resources, and the first context to close disposes them for all.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+        @org.springframework.context.annotation.Bean
+        org.springframework.http.client.ReactorResourceFactory reactorResourceFactory() {
+            org.springframework.http.client.ReactorResourceFactory factory = new org.springframework.http.client.ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
     }
 
     /** Stops broker {@code id} (its registration goes with its session). */
