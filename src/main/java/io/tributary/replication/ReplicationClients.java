@@ -28,6 +28,7 @@ public final class ReplicationClients implements AutoCloseable {
 
     private final ClusterMetadata cluster;
     private final Map<Integer, ReplicationClient> clients = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public ReplicationClients(ClusterMetadata cluster) {
         this.cluster = cluster;
@@ -54,6 +55,9 @@ public final class ReplicationClients implements AutoCloseable {
     }
 
     private ReplicationClient client(int brokerId) {
+        if (closed) {
+            throw new TributaryException(ErrorCode.BROKER_NOT_AVAILABLE, "This broker is shutting down");
+        }
         BrokerInfo broker = cluster.liveBrokers().get(brokerId);
         if (broker == null) {
             throw new TributaryException(ErrorCode.BROKER_NOT_AVAILABLE, "Broker " + brokerId + " is not live");
@@ -72,6 +76,7 @@ public final class ReplicationClients implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         clients.values().forEach(ReplicationClient::close);
         clients.clear();
     }
