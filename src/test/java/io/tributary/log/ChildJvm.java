@@ -10,12 +10,12 @@ import java.util.List;
  * Starts a test main class in a separate JVM with this JVM's java binary and class path, logging
  * at WARN to {@code stderr.log} in {@code workDir} so its stdout carries only what the main prints.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
 
-    static Process start(Path workDir, Class<?> main, String... args) throws IOException {
+    public static Process start(Path workDir, Class<?> main, String... args) throws IOException {
         Files.createDirectories(workDir);
         Path logback = workDir.resolve("logback-child.xml");
         Files.writeString(logback, """

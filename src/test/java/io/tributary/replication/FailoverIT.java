@@ -13,10 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,13 +32,11 @@ import static org.awaitility.Awaitility.await;
  */
 class FailoverIT {
 
-    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
     private static final Duration LONG = Duration.ofSeconds(60);
 
     @TempDir
     static Path root;
     static ClusterHarness cluster;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,34 +46,6 @@ class FailoverIT {
     @AfterAll
     static void stop() throws Exception {
         cluster.close();
-    }
-
-    private record Ack(String value, long offset) {
-    }
-
-    /** Produces one record per request with acks=all through {@code via} until stopped; records what was acknowledged. */
-    private CompletableFuture<Void> produceUntil(int via, String topic, AtomicBoolean stop, List<Ack> acks) {
-        int port = cluster.restPort(via);
-        return CompletableFuture.runAsync(() -> {
-            for (int i = 0; !stop.get(); i++) {
-                String value = "v-" + i;
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/topics/"
-                                + topic + "/records?acks=all"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"records\":[{\"value\":\"" + value + "\",\"partition\":0}]}"))
-                        .build();
-                try {
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    Matcher m = OFFSET.matcher(response.body());
-                    if (response.statusCode() == 200 && m.find()) {
-                        acks.add(new Ack("\"" + value + "\"", Long.parseLong(m.group(1))));
-                    }
-                } catch (Exception e) {
-                    // not acknowledged: the record may or may not have been written; it is never sent again
-                }
-            }
-        });
     }
 
     private static int followerOf(PartitionState s) {
@@ -97,16 +58,12 @@ class FailoverIT {
         TopicPartition tp = new TopicPartition("failover", 0);
         PartitionState before = cluster.state(tp);
         int bootstrap = followerOf(before);
-        List<Ack> acks = new CopyOnWriteArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<Void> producer = produceUntil(bootstrap, "failover", stop, acks);
-
-        await().atMost(LONG).until(() -> acks.size() >= 20);
+        AcksAllProducer producer = new AcksAllProducer(() -> cluster.restPort(bootstrap), "failover");
+        await().atMost(LONG).until(() -> producer.acknowledged() >= 20);
         cluster.stop(before.leader());
-        int acksAtKill = acks.size();
-        await().atMost(LONG).until(() -> acks.size() >= acksAtKill + 30);
-        stop.set(true);
-        producer.get();
+        int acksAtKill = producer.acknowledged();
+        await().atMost(LONG).until(() -> producer.acknowledged() >= acksAtKill + 30);
+        producer.close();
 
         PartitionState after = cluster.state(tp);
         assertThat(after.leader()).isNotEqualTo(before.leader());
@@ -118,7 +75,7 @@ class FailoverIT {
         List<String> values = records.stream().map(r -> new String(r.valueBytes(), StandardCharsets.UTF_8)).toList();
         assertThat(offsets).as("dense offsets").isEqualTo(java.util.stream.LongStream.range(0, records.size()).boxed().toList());
         assertThat(new HashSet<>(values)).as("no record at two offsets").hasSize(values.size());
-        for (Ack ack : acks) {
+        for (AcksAllProducer.Ack ack : producer.acks()) {
             assertThat(values.get((int) ack.offset())).as("acknowledged at %d", ack.offset()).isEqualTo(ack.value());
         }
         cluster.start(before.leader());
