@@ -119,13 +119,23 @@ final class FollowerFetcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("Fetching from broker {} failed: {}", leaderId, e.toString());
+                logFailure(e);
                 try {
                     pause(BACKOFF_MS);
                 } catch (InterruptedException ie) {
                     return;
                 }
             }
+        }
+    }
+
+    /** Logs a failed round: an unreachable leader (expected while leadership moves) at debug, the rest at warn. */
+    private void logFailure(RuntimeException e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof io.tributary.common.TributaryException t && t.code().retriable()) {
+            LOG.debug("Fetching from broker {} failed: {}", leaderId, cause.toString());
+        } else {
+            LOG.warn("Fetching from broker {} failed: {}", leaderId, cause.toString());
         }
     }
 

@@ -71,6 +71,10 @@ class ReplicationIT {
         cluster.client(other).get().uri("/api/v1/topics/replicated/partitions/0/offsets").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.earliest").isEqualTo(0).jsonPath("$.latest").isEqualTo(3);
+        cluster.client(other).get().uri("/api/v1/topics/replicated").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.partitions[0].leader").isEqualTo(leader)
+                .jsonPath("$.partitions[0].highWatermark").isEqualTo(3).jsonPath("$.partitions[0].logStartOffset").isEqualTo(0);
         cluster.client(other).get().uri("/api/v1/topics/replicated/partitions/0/records?offset=9").exchange()
                 .expectStatus().isEqualTo(416).expectBody().jsonPath("$.code").isEqualTo("OFFSET_OUT_OF_RANGE");
     }
