@@ -141,7 +141,7 @@ final class ClusterHarness implements AutoCloseable {
                 .bodyValue(Map.of("name", name, "partitions", partitions, "replicationFactor", replicationFactor,
                         "configs", configs))
                 .exchange().expectStatus().isCreated();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             for (int p = 0; p < partitions; p++) {
                 TopicPartition tp = new TopicPartition(name, p);
                 PartitionState s = metadata(via).partitionState(tp).orElse(null);
@@ -151,6 +151,16 @@ final class ClusterHarness implements AutoCloseable {
             }
             return true;
         });
+    }
+
+    /** Stops the ZooKeeper server: every broker's connection is suspended. */
+    void stopZooKeeper() throws java.io.IOException {
+        zooKeeper.stop();
+    }
+
+    /** Starts the ZooKeeper server again on the same port and data. */
+    void restartZooKeeper() throws Exception {
+        zooKeeper.restart();
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.tributary.cluster.PartitionState;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.record.MemoryRecords;
 import io.tributary.log.record.Record;
+import io.tributary.replication.ReplicationMessages.FetchPartition;
+import io.tributary.replication.ReplicationMessages.FetchRequest;
+import io.tributary.replication.ReplicationMessages.FetchResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -92,6 +96,48 @@ class ReplicationIT {
         assertThat(leaders.stream().filter(l -> l == 1).count()).isEqualTo(2);
         assertThat(leaders.stream().filter(l -> l == 2).count()).isEqualTo(2);
         assertThat(replicasPerBroker).containsOnly(Map.entry(1, 4), Map.entry(2, 4), Map.entry(3, 4));
+    }
+
+    @Test
+    void anIdleFetchWaitsAtTheLeaderUntilAnAppendWakesIt() {
+        cluster.createTopic(3, "idle", 1, 3, Map.of());
+        TopicPartition tp = new TopicPartition("idle", 0);
+        int leader = cluster.state(tp).leader();
+        ReplicationRequestHandler handler = new ReplicationRequestHandler(cluster.bean(leader, ReplicaManager.class));
+
+        CompletableFuture<FetchResponse> waiting = handler.fetch(new FetchRequest(ReplicationMessages.CONSUMER_REPLICA_ID,
+                60_000, 1 << 20, List.of(new FetchPartition(tp, 0, -1))));
+        assertThat(waiting).isNotDone();
+
+        cluster.client(leader).post().uri("/api/v1/topics/idle/records?acks=all").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"records\":[{\"value\":\"wake\"}]}").exchange().expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(30)).until(waiting::isDone);
+        assertThat(values(waiting.join().partitions().get(0).records())).containsExactly("\"wake\"");
+    }
+
+    @Test
+    void aSuspendedSessionStopsEveryLeaderUntilTheStateIsReadAgain() throws Exception {
+        cluster.createTopic(2, "suspended", 1, 3, Map.of());
+        TopicPartition tp = new TopicPartition("suspended", 0);
+        int leader = cluster.state(tp).leader();
+        Partition partition = cluster.partition(leader, tp);
+
+        cluster.stopZooKeeper();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !partition.isLeader());
+            assertThat(cluster.metadata(leader).sessionHealthy()).isFalse();
+        } finally {
+            cluster.restartZooKeeper();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            int current = cluster.state(tp).leader();
+            return cluster.isRunning(current) && cluster.partition(current, tp).isLeader();
+        });
+        int current = cluster.state(tp).leader();
+        cluster.client(current).post().uri("/api/v1/topics/suspended/records?acks=all").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"records\":[{\"value\":1}]}").exchange().expectStatus().isOk();
     }
 
     static List<String> values(MemoryRecords records) {
