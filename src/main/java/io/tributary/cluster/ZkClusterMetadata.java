@@ -117,9 +117,18 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
 
     private void register(long timeoutMs) throws Exception {
         String path = ZNodes.broker(self.id());
-        Stat existing = client.checkExists().forPath(path);
-        if (existing != null && existing.getEphemeralOwner() != client.getZookeeperClient().getZooKeeper().getSessionId()) {
-            throw new IllegalStateException("Broker id " + self.id() + " is already registered by a live broker");
+        CountDownLatch gone = new CountDownLatch(1);
+        Stat existing = client.checkExists().usingWatcher((org.apache.curator.framework.api.CuratorWatcher) e -> gone.countDown())
+                .forPath(path);
+        long mySession = client.getZookeeperClient().getZooKeeper().getSessionId();
+        if (existing != null && existing.getEphemeralOwner() != mySession) {
+            // A broker with this id that was killed keeps its registration until its session expires.
+            long waitMs = client.getZookeeperClient().getZooKeeper().getSessionTimeout() + timeoutMs;
+            LOG.warn("Broker id {} is still registered by session {}; waiting up to {} ms for it to expire", self.id(),
+                    Long.toHexString(existing.getEphemeralOwner()), waitMs);
+            if (!gone.await(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Broker id " + self.id() + " is already registered by a live broker");
+            }
         }
         registration = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, ZkJson.broker(self));
         registration.start();

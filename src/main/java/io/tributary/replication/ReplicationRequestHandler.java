@@ -44,6 +44,10 @@ import java.util.function.Function;
  */
 final class ReplicationRequestHandler implements Function<Frame, Mono<ByteBuffer>> {
 
+    /** Reads after a wake-up run here, not on the thread that fired the signal (an appender or the flusher). */
+    private static final java.util.concurrent.Executor READ_EXECUTOR =
+            task -> reactor.core.scheduler.Schedulers.boundedElastic().schedule(task);
+
     private final ReplicaManager replicas;
 
     ReplicationRequestHandler(ReplicaManager replicas) {
@@ -79,7 +83,7 @@ final class ReplicationRequestHandler implements Function<Frame, Mono<ByteBuffer
         }
         return CompletableFuture.anyOf(changes.toArray(CompletableFuture[]::new))
                 .orTimeout(request.maxWaitMs(), TimeUnit.MILLISECONDS)
-                .handle((ok, timeout) -> readAll(request));
+                .handleAsync((ok, timeout) -> readAll(request), READ_EXECUTOR);
     }
 
     private FetchResponse readAll(FetchRequest request) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationServer.class);
-    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
+    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 1024;
 
     private final DisposableServer server;
     private volatile Function<Frame, Mono<ByteBuffer>> handler;

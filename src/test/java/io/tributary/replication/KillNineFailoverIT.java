@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * Three brokers as separate JVMs on a shared ZooKeeper; the leader is killed with SIGKILL (no
  * shutdown of any kind) in the middle of an acks=all produce with RF=3 and min ISR 2. Every
  * acknowledged record must be readable afterwards at the offset it was acknowledged at, offsets
- * dense, no record at two offsets.
+ * dense, no record at two offsets. The killed broker then starts again on its data directory,
+ * catches up, rejoins the ISR and leads again as the preferred replica.
  */
 class KillNineFailoverIT {
 
@@ -132,5 +133,12 @@ class KillNineFailoverIT {
             }
             assertThat(producer.acks()).hasSizeGreaterThanOrEqualTo(50);
         }
+
+        startBroker(leader);
+        await().atMost(LONG).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode partition = get(bootstrap, "/api/v1/topics/killed").get("partitions").get(0);
+            assertThat(partition.get("isr").size()).as("the killed broker is back in sync").isEqualTo(3);
+            assertThat(partition.get("leader").asInt()).as("and leads again as the preferred replica").isEqualTo(leader);
+        });
     }
 }
