@@ -53,7 +53,7 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
     }
 
     private final CuratorFramework client;
-    private final BrokerInfo self;
+    private volatile BrokerInfo self;
     private final Map<Integer, BrokerInfo> brokers = new ConcurrentHashMap<>();
     private final Map<String, Versioned<TopicDefinition>> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
@@ -136,6 +136,24 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
             throw new IllegalStateException("Could not register broker " + self.id() + " within " + timeoutMs + " ms");
         }
         brokers.put(self.id(), self);
+    }
+
+    /**
+     * Re-registers this broker with the HTTP port it actually listens on (known only once the web
+     * server has started when the configured port is 0).
+     */
+    public void advertisePort(int port) {
+        if (port == self.port() || registration == null) {
+            return;
+        }
+        BrokerInfo updated = new BrokerInfo(self.id(), self.host(), port, self.replicationPort());
+        try {
+            registration.setData(ZkJson.broker(updated));
+            self = updated;
+            brokers.put(updated.id(), updated);
+        } catch (Exception e) {
+            throw unavailable("advertising port " + port, e);
+        }
     }
 
     private String loadOrCreateClusterId() throws Exception {

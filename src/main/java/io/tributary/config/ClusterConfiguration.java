@@ -131,6 +131,12 @@ public class ClusterConfiguration {
         return mirror;
     }
 
+    /** The registration carries the HTTP port the server really bound (server.port may be 0). */
+    @org.springframework.context.event.EventListener(org.springframework.boot.web.server.context.WebServerInitializedEvent.class)
+    void advertisePort(org.springframework.boot.web.server.context.WebServerInitializedEvent event) {
+        event.getApplicationContext().getBean(ZkClusterMetadata.class).advertisePort(event.getWebServer().getPort());
+    }
+
     /** The catalogue's first full sync waits for a fully started context (JPA and all). */
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     void syncCatalogue(org.springframework.boot.context.event.ApplicationReadyEvent event) {

@@ -52,8 +52,14 @@ public final class OffsetService {
     public PartitionOffsets offsets(TopicPartition tp, Long timestamp) {
         if (!router.isLocal(tp)) {
             int leader = router.route(tp).leaderId();
-            OffsetsResponse r = replicas.clients().offsets(leader, new OffsetsRequest(tp, timestamp == null ? -1 : timestamp),
-                    replicas.forwardTimeoutMs()).join();
+            OffsetsResponse r;
+            try {
+                r = replicas.clients().offsets(leader, new OffsetsRequest(tp, timestamp == null ? -1 : timestamp),
+                        replicas.forwardTimeoutMs()).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof TributaryException t ? t
+                        : new TributaryException(ErrorCode.BROKER_NOT_AVAILABLE, "Broker " + leader + " did not answer: " + e.getCause());
+            }
             if (!r.error().isEmpty()) {
                 throw ReplicationMessages.toException(r.error(), r.message());
             }

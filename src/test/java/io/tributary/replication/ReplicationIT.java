@@ -79,6 +79,10 @@ class ReplicationIT {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.partitions[0].leader").isEqualTo(leader)
                 .jsonPath("$.partitions[0].highWatermark").isEqualTo(3).jsonPath("$.partitions[0].logStartOffset").isEqualTo(0);
+        assertThat(cluster.bean(other, io.tributary.service.PartitionRouter.class).route(tp))
+                .as("the routing seam names the leader and its HTTP address")
+                .isEqualTo(new io.tributary.service.PartitionRouter.Route(tp, leader, false, "127.0.0.1",
+                        cluster.restPort(leader), cluster.metadata(leader).liveBrokers().get(leader).replicationPort()));
         cluster.client(other).get().uri("/api/v1/topics/replicated/partitions/0/records?offset=9").exchange()
                 .expectStatus().isEqualTo(416).expectBody().jsonPath("$.code").isEqualTo("OFFSET_OUT_OF_RANGE");
     }
