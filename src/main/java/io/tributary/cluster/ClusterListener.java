@@ -20,6 +20,10 @@ public interface ClusterListener {
     default void onBrokersChanged() {
     }
 
+    /** This broker became the controller or stopped being it. */
+    default void onControllerChanged() {
+    }
+
     /** The ZooKeeper session is suspended or lost: stop acting as leader now. */
     default void onSessionSuspended() {
     }

@@ -20,6 +20,9 @@ public interface ClusterMetadata {
 
     Optional<Integer> controllerId();
 
+    /** Whether this broker is the controller now. */
+    boolean isController();
+
     Map<Integer, BrokerInfo> liveBrokers();
 
     Map<String, TopicDefinition> topics();

@@ -9,9 +9,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -38,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * writes are also applied to the copies at once (read-your-writes), and an event older than the
  * copy (by znode version) is ignored, so the copies never go backwards.
  *
- * <p>The broker registers itself with an ephemeral znode (a {@link PersistentNode}, recreated after
- * a session loss) and runs for controller with a {@link LeaderLatch}. When the connection is
+ * <p>The broker registers itself with an ephemeral znode ({@link BrokerRegistration}, recreated
+ * after a session loss) and runs for controller with a {@link LeaderLatch}. When the connection is
  * SUSPENDED or LOST, {@link #sessionHealthy()} turns false at once and listeners are told to stop
  * acting as leader; on RECONNECTED it turns true again once the cache has been re-read.
  *
@@ -53,13 +51,13 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
     }
 
     private final CuratorFramework client;
-    private final BrokerInfo self;
+    private volatile BrokerInfo self;
     private final Map<Integer, BrokerInfo> brokers = new ConcurrentHashMap<>();
     private final Map<String, Versioned<TopicDefinition>> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private CuratorCache cache;
-    private PersistentNode registration;
+    private BrokerRegistration registration;
     private LeaderLatch controllerLatch;
     private String clusterId;
     private volatile boolean sessionHealthy;
@@ -94,26 +92,44 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
             throw new IllegalStateException("ZooKeeper state did not load within " + timeoutMs + " ms");
         }
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
-        register(timeoutMs);
+        registration = BrokerRegistration.register(client, self, timeoutMs);
+        brokers.put(self.id(), self);
         controllerLatch = new LeaderLatch(client, ZNodes.CONTROLLER, Integer.toString(self.id()));
+        controllerLatch.addListener(new org.apache.curator.framework.recipes.leader.LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                LOG.info("Broker {} is the controller", self.id());
+                ZkClusterMetadata.this.notify(ClusterListener::onControllerChanged);
+            }
+
+            @Override
+            public void notLeader() {
+                LOG.info("Broker {} is no longer the controller", self.id());
+                ZkClusterMetadata.this.notify(ClusterListener::onControllerChanged);
+            }
+        });
         controllerLatch.start();
         sessionHealthy = true;
         LOG.info("Broker {} joined cluster {} ({} brokers live, {} topics)", self.id(), clusterId,
                 brokers.size(), topics.size());
     }
 
-    private void register(long timeoutMs) throws Exception {
-        String path = ZNodes.broker(self.id());
-        Stat existing = client.checkExists().forPath(path);
-        if (existing != null && existing.getEphemeralOwner() != client.getZookeeperClient().getZooKeeper().getSessionId()) {
-            throw new IllegalStateException("Broker id " + self.id() + " is already registered by a live broker");
+    /**
+     * Re-registers this broker with the HTTP port it actually listens on (known only once the web
+     * server has started when the configured port is 0).
+     */
+    public void advertisePort(int port) {
+        if (port == self.port() || registration == null) {
+            return;
         }
-        registration = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, ZkJson.broker(self));
-        registration.start();
-        if (!registration.waitForInitialCreate(timeoutMs, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("Could not register broker " + self.id() + " within " + timeoutMs + " ms");
+        BrokerInfo updated = new BrokerInfo(self.id(), self.host(), port, self.replicationPort());
+        try {
+            registration.update(updated);
+            self = updated;
+            brokers.put(updated.id(), updated);
+        } catch (Exception e) {
+            throw unavailable("advertising port " + port, e);
         }
-        brokers.put(self.id(), self);
     }
 
     private String loadOrCreateClusterId() throws Exception {
@@ -258,6 +274,7 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
         return dash < 0 ? latchPath : latchPath.substring(dash + 1);
     }
 
+    @Override
     public boolean isController() {
         return controllerLatch != null && controllerLatch.hasLeadership();
     }

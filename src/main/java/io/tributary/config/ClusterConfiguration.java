@@ -1,16 +1,21 @@
 package io.tributary.config;
 
 import io.tributary.cluster.BrokerInfo;
+import io.tributary.cluster.Controller;
 import io.tributary.cluster.EmbeddedZooKeeper;
 import io.tributary.cluster.ZkClusterMetadata;
 import io.tributary.common.Time;
 import io.tributary.log.LogConfig;
 import io.tributary.log.LogManager;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.replication.ReplicationClients;
+import io.tributary.replication.ReplicationConfig;
+import io.tributary.replication.ReplicationServer;
 import io.tributary.metadata.TopicCatalog;
 import io.tributary.service.ClusterService;
 import io.tributary.service.FetchService;
 import io.tributary.service.OffsetService;
+import io.tributary.service.PartitionRouter;
 import io.tributary.service.TopicCatalogMirror;
 import io.tributary.service.ProduceService;
 import io.tributary.service.TopicService;
@@ -64,23 +69,49 @@ public class ClusterConfiguration {
         return client;
     }
 
+    @Bean
+    ReplicationConfig replicationConfig(TributaryProperties properties) {
+        TributaryProperties.Replication r = properties.replication();
+        return new ReplicationConfig(r.bindHost(), r.port(), r.replicaLagTimeMax().toMillis(),
+                (int) r.fetchMaxWait().toMillis(), (int) r.fetchMaxBytes().toBytes(), r.fetcherThreads(),
+                r.ackTimeout().toMillis(), r.controllerInterval().toMillis());
+    }
+
+    /** Listening before the broker registers, so its registration carries the bound port. */
+    @Bean(destroyMethod = "close")
+    ReplicationServer replicationServer(ReplicationConfig config) {
+        return ReplicationServer.start(config.bindHost(), config.port());
+    }
+
     @Bean(destroyMethod = "close")
     ZkClusterMetadata clusterMetadata(CuratorFramework curator, TributaryProperties properties,
+                                      ReplicationServer replicationServer,
                                       @Value("${server.port:8080}") int port) throws Exception {
         BrokerInfo self = new BrokerInfo(properties.brokerId(), properties.advertisedHost(), port,
-                properties.replication().port());
+                replicationServer.port());
         ZkClusterMetadata metadata = new ZkClusterMetadata(curator, self);
         metadata.start(properties.zookeeper().connectionTimeout().toMillis());
         return metadata;
     }
 
     @Bean(destroyMethod = "close")
-    ReplicaManager replicaManager(ZkClusterMetadata cluster, LogManager logManager, LogConfig defaultLogConfig) {
-        ReplicaManager replicas = new ReplicaManager(cluster, logManager, defaultLogConfig);
+    ReplicaManager replicaManager(ZkClusterMetadata cluster, LogManager logManager, LogConfig defaultLogConfig,
+                                  ReplicationConfig config, ReplicationServer server, Time time) {
+        ReplicaManager replicas = new ReplicaManager(cluster, logManager, defaultLogConfig, time, config,
+                new ReplicationClients(cluster));
         cluster.addListener(replicas);
         replicas.reconcileAll();
         replicas.awaitApplied(60_000);
+        replicas.serveOn(server);
         return replicas;
+    }
+
+    @Bean(destroyMethod = "close")
+    Controller controller(ZkClusterMetadata cluster, ReplicationConfig config, ReplicaManager replicas) {
+        Controller controller = new Controller(cluster, config.controllerIntervalMs());
+        cluster.addListener(controller);
+        controller.requestPass();
+        return controller;
     }
 
     @Bean
@@ -100,6 +131,12 @@ public class ClusterConfiguration {
         return mirror;
     }
 
+    /** The registration carries the HTTP port the server really bound (server.port may be 0). */
+    @org.springframework.context.event.EventListener(org.springframework.boot.web.server.context.WebServerInitializedEvent.class)
+    void advertisePort(org.springframework.boot.web.server.context.WebServerInitializedEvent event) {
+        event.getApplicationContext().getBean(ZkClusterMetadata.class).advertisePort(event.getWebServer().getPort());
+    }
+
     /** The catalogue's first full sync waits for a fully started context (JPA and all). */
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     void syncCatalogue(org.springframework.boot.context.event.ApplicationReadyEvent event) {
@@ -107,8 +144,13 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    FetchService fetchService(ReplicaManager replicas) {
-        return new FetchService(replicas);
+    PartitionRouter partitionRouter(ZkClusterMetadata cluster) {
+        return new PartitionRouter(cluster);
+    }
+
+    @Bean
+    FetchService fetchService(ReplicaManager replicas, PartitionRouter router) {
+        return new FetchService(replicas, router);
     }
 
     @Bean

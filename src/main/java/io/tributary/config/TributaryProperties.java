@@ -52,8 +52,27 @@ public record TributaryProperties(
             @DefaultValue("15s") @NotNull Duration connectionTimeout) {
     }
 
-    /** Replication between brokers. */
-    public record Replication(@DefaultValue("9093") @Min(0) int port) {
+    /**
+     * Replication between brokers.
+     *
+     * @param port               the replication channel's port (0: any free port)
+     * @param bindHost           the address the replication channel listens on
+     * @param replicaLagTimeMax  a follower not caught up for this long leaves the ISR
+     * @param fetchMaxWait       how long a follower's fetch waits at the leader when there is nothing new
+     * @param fetchMaxBytes      about how much one follower fetch returns
+     * @param fetcherThreads     fetcher threads per leader broker
+     * @param ackTimeout         how long acks=all waits for the in-sync replicas (then REQUEST_TIMED_OUT)
+     * @param controllerInterval how often the controller re-checks every partition
+     */
+    public record Replication(
+            @DefaultValue("9093") @Min(0) int port,
+            @DefaultValue("127.0.0.1") @NotNull String bindHost,
+            @DefaultValue("30s") @NotNull Duration replicaLagTimeMax,
+            @DefaultValue("500ms") @NotNull Duration fetchMaxWait,
+            @DefaultValue("1MB") @NotNull DataSize fetchMaxBytes,
+            @DefaultValue("1") @Min(1) int fetcherThreads,
+            @DefaultValue("30s") @NotNull Duration ackTimeout,
+            @DefaultValue("5s") @NotNull Duration controllerInterval) {
     }
 
     /**

@@ -53,6 +53,7 @@ public final class FilePartitionLog implements PartitionLog {
     private final IoFailureGate gate;
     private final LogEnvironment env;
     private final LogSegments segments;
+    private final LeaderEpochCache epochs;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object flushLock = new Object();
     private volatile LogConfig config;
@@ -63,8 +64,9 @@ public final class FilePartitionLog implements PartitionLog {
     private volatile long truncations;
 
     FilePartitionLog(TopicPartition tp, Path dir, LogConfig config, LogSegments segments, long nextOffset,
-                     long recoveryPoint, LogEnvironment env) {
+                     long recoveryPoint, LeaderEpochCache epochs, LogEnvironment env) {
         this.tp = tp;
+        this.epochs = epochs;
         this.dir = dir;
         this.config = config;
         this.segments = segments;
@@ -110,6 +112,7 @@ public final class FilePartitionLog implements PartitionLog {
             boolean logAppendTime = config.timestampType() == TimestampType.LOG_APPEND_TIME;
             long next = LogValidator.assignOffsets(records, first, leaderEpoch, config.timestampType(), now);
             appendLocked(records, logAppendTime ? now : summary.maxTimestamp(), now);
+            updateEpochsLocked(() -> epochs.assign(leaderEpoch, first));
             result = new AppendResult(first, next - 1, logAppendTime ? now : -1, summary.records(), records.sizeInBytes());
         } finally {
             writeLock.unlock();
@@ -129,6 +132,11 @@ public final class FilePartitionLog implements PartitionLog {
                         + summary.firstOffset() + " is below the log end " + end.offset() + " of " + tp);
             }
             appendLocked(records, summary.maxTimestamp(), time.milliseconds());
+            updateEpochsLocked(() -> {
+                for (RecordBatch batch : records.batches()) {
+                    epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                }
+            });
             result = new AppendResult(summary.firstOffset(), summary.lastOffset(), -1, summary.records(),
                     records.sizeInBytes());
         } finally {
@@ -148,6 +156,30 @@ public final class FilePartitionLog implements PartitionLog {
             end = new LogEnd(next, segment, segment.size());
         } catch (IOException e) {
             throw gate.fail("appending to " + tp, e);
+        }
+    }
+
+    /** Applies a change to the leader epoch cache; its checkpoint's I/O errors go through the gate. */
+    private void updateEpochsLocked(Runnable change) {
+        try {
+            change.run();
+        } catch (java.io.UncheckedIOException e) {
+            throw gate.fail("writing the leader epoch checkpoint of " + tp, e.getCause());
+        }
+    }
+
+    @Override
+    public int latestEpoch() {
+        return epochs.latestEpoch();
+    }
+
+    @Override
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        writeLock.lock();
+        try {
+            return epochs.endOffsetFor(epoch, end.offset());
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -271,6 +303,8 @@ public final class FilePartitionLog implements PartitionLog {
             LogSegment active = segments.active();
             active.truncateTo(offset);
             end = new LogEnd(active.readNextOffset(), active, active.size());
+            long newEnd = end.offset();
+            updateEpochsLocked(() -> epochs.truncateFromEnd(newEnd));
             synchronized (flushLock) {
                 recoveryPoint = Math.min(recoveryPoint, end.offset());
             }
@@ -310,6 +344,7 @@ public final class FilePartitionLog implements PartitionLog {
         fresh = LogSegment.create(dir, offset, config.indexIntervalBytes(), time, env.channelOpener());
         segments.add(fresh);
         end = new LogEnd(offset, fresh, 0);
+        updateEpochsLocked(epochs::clear);
         synchronized (flushLock) {
             recoveryPoint = offset;
         }

@@ -1,6 +1,7 @@
 package io.tributary.log;
 
 import io.tributary.common.TopicPartition;
+import io.tributary.log.checkpoint.LeaderEpochCheckpointFile;
 import io.tributary.log.checkpoint.OffsetCheckpointFile;
 import io.tributary.log.segment.LogFileNames;
 import io.tributary.log.segment.LogSegment;
@@ -87,8 +88,21 @@ final class LogLoader {
             }
         }
         LOG.debug("Loaded {}: {} segments, log end offset {}", tp, segments.size(), nextOffset);
+        LeaderEpochCache epochs = loadEpochs(tp, dir);
+        epochs.truncateFromEnd(nextOffset);
         return new FilePartitionLog(tp, dir, config, segments, nextOffset,
-                cleanShutdown || recovered ? nextOffset : recoveryPoint, env);
+                cleanShutdown || recovered ? nextOffset : recoveryPoint, epochs, env);
+    }
+
+    /** The leader epochs; an unreadable checkpoint means none known (followers then truncate to the high watermark). */
+    private static LeaderEpochCache loadEpochs(TopicPartition tp, Path dir) {
+        LeaderEpochCheckpointFile file = new LeaderEpochCheckpointFile(dir);
+        try {
+            return LeaderEpochCache.load(file);
+        } catch (IOException e) {
+            LOG.warn("Leader epoch checkpoint of {} is unreadable ({}); starting with no known epochs", tp, e.getMessage());
+            return LeaderEpochCache.empty(file);
+        }
     }
 
     private static void deleteLaterSegments(TopicPartition tp, Path dir, List<Long> bases) throws IOException {

@@ -29,6 +29,7 @@ public final class MemoryPartitionLog implements PartitionLog {
     private final TopicPartition tp;
     private final Time time;
     private final TreeMap<Long, RecordBatch> batches = new TreeMap<>();
+    private final LeaderEpochCache epochs = LeaderEpochCache.inMemory();
     private LogConfig config;
     private long logStartOffset;
     private long logEndOffset;
@@ -75,6 +76,7 @@ public final class MemoryPartitionLog implements PartitionLog {
             copy.put(batch.buffer()).flip();
             RecordBatch stored = RecordBatch.wrap(copy);
             batches.put(stored.baseOffset(), stored);
+            epochs.assign(stored.partitionLeaderEpoch(), stored.baseOffset());
             logEndOffset = stored.lastOffset() + 1;
             sizeInBytes += stored.sizeInBytes();
         }
@@ -148,11 +150,23 @@ public final class MemoryPartitionLog implements PartitionLog {
             sizeInBytes -= last.getValue().sizeInBytes();
         }
         logEndOffset = batches.isEmpty() ? logStartOffset : batches.lastEntry().getValue().lastOffset() + 1;
+        epochs.truncateFromEnd(logEndOffset);
+    }
+
+    @Override
+    public int latestEpoch() {
+        return epochs.latestEpoch();
+    }
+
+    @Override
+    public synchronized EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochs.endOffsetFor(epoch, logEndOffset);
     }
 
     @Override
     public synchronized void truncateFullyAndStartAt(long offset) {
         batches.clear();
+        epochs.clear();
         sizeInBytes = 0;
         logStartOffset = offset;
         logEndOffset = offset;

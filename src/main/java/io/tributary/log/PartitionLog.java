@@ -54,7 +54,19 @@ public interface PartitionLog extends Closeable {
     /** Offsets below this are known to be on the device. */
     long recoveryPoint();
 
-    /** Removes every record at or after {@code offset} (a batch that straddles it goes whole). */
+    /** The newest leader epoch that wrote to this log, or -1 when none is known. */
+    int latestEpoch();
+
+    /**
+     * Where leader epoch {@code epoch} ends in this log: the largest known epoch at or below it and
+     * the offset after its last record ({@link EpochEndOffset#UNDEFINED} when none is known).
+     */
+    EpochEndOffset endOffsetForEpoch(int epoch);
+
+    /**
+     * Removes every record at or after {@code offset} (a batch that straddles it goes whole), and
+     * the leader epochs that start there.
+     */
     void truncateTo(long offset);
 
     /** Removes every record and restarts the log at {@code offset}. */

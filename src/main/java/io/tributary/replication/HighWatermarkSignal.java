@@ -3,7 +3,8 @@ package io.tributary.replication;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Wakes readers waiting for a partition's high watermark to move. A waiter takes
+ * Wakes readers waiting for a partition's high watermark to move (one instance per partition), or
+ * for any change a follower's fetch waits for (appends, high watermark, role; another instance). A waiter takes
  * {@link #nextAdvance()} first and then checks the high watermark; if there is nothing to read it
  * waits on the future. {@link #fire()} installs a fresh future before completing the old one, so a
  * waiter either holds the future being completed or sees the new high watermark: no lost wake-ups,

@@ -5,6 +5,7 @@ import io.tributary.cluster.ClusterMetadata;
 import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.TopicDefinition;
 import io.tributary.common.ErrorCode;
+import io.tributary.common.Time;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.log.FlushPolicy;
@@ -12,12 +13,14 @@ import io.tributary.log.LogConfig;
 import io.tributary.log.LogManager;
 import io.tributary.log.PartitionLog;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -26,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this broker's replicas in line with cluster state. For every partition whose replica list
  * names this broker it opens the log and takes the role the partition state gives it: leader when
- * the state names this broker, follower otherwise. Topic deletion removes the logs; a topic's
- * config changes reach its logs. When the ZooKeeper session is in doubt every leader steps down at
- * once and resumes only after the state has been re-read.
+ * the state names this broker, follower otherwise (fetching from the leader through
+ * {@link ReplicaFetchers}). Topic deletion removes the logs; a topic's config changes reach its
+ * logs. When the ZooKeeper session is in doubt every leader steps down at once and resumes only
+ * after the state has been re-read. As leader it writes ISR changes (compare-and-set, one thread)
+ * and checks every {@code replica.lag.time.max.ms / 2} for followers that fell behind.
  *
- * <p>State changes run one at a time on a dedicated thread, off ZooKeeper's event thread.
- * Thread safety: thread-safe.
+ * <p>State changes run one at a time on a dedicated thread, off ZooKeeper's event thread; a
+ * partition stops being fetched before it becomes leader. Thread safety: thread-safe.
  */
 public final class ReplicaManager implements ClusterListener, AutoCloseable {
 
@@ -43,17 +48,55 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
     private final LogConfig defaults;
     private final int brokerId;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-    private final ExecutorService stateThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "tributary-replica-state");
+    private final ExecutorService stateThread = daemonThread("tributary-replica-state");
+    private final ScheduledExecutorService isrThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tributary-isr");
         t.setDaemon(true);
         return t;
     });
+    private final Time time;
+    private final ReplicationConfig config;
+    private final ReplicationClients clients;
+    private final ReplicaFetchers fetchers;
 
     public ReplicaManager(ClusterMetadata cluster, LogManager logManager, LogConfig defaults) {
+        this(cluster, logManager, defaults, Time.SYSTEM, ReplicationConfig.defaults(), new ReplicationClients(cluster));
+    }
+
+    public ReplicaManager(ClusterMetadata cluster, LogManager logManager, LogConfig defaults, Time time,
+                          ReplicationConfig config, ReplicationClients clients) {
         this.cluster = cluster;
         this.logManager = logManager;
         this.defaults = defaults;
         this.brokerId = cluster.localBrokerId();
+        this.time = time;
+        this.config = config;
+        this.clients = clients;
+        this.fetchers = new ReplicaFetchers(brokerId, clients, config);
+        long checkMs = Math.max(50, config.replicaLagTimeMaxMs() / 2);
+        isrThread.scheduleWithFixedDelay(this::maybeShrinkIsrs, checkMs, checkMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Serves this broker's replicas on the replication channel. */
+    public void serveOn(ReplicationServer server) {
+        server.setHandler(new ReplicationRequestHandler(this));
+    }
+
+    public ReplicationClients clients() {
+        return clients;
+    }
+
+    /** How long a request forwarded to another broker may take: the ack timeout and some slack. */
+    public long forwardTimeoutMs() {
+        return config.ackTimeoutMs() + 10_000;
     }
 
     /** Brings every local replica in line with the cluster, and removes logs of deleted topics. */
@@ -93,16 +136,56 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
         }
         Partition partition = partitions.computeIfAbsent(tp, key -> new Partition(key,
                 logManager.getOrCreateLog(key, logConfig(topic)), brokerId,
-                logManager.config().flushPolicy() == FlushPolicy.ON_ACK));
+                logManager.config().flushPolicy() == FlushPolicy.ON_ACK, time, config, this::proposeIsr));
         partition.setMinInsyncReplicas(minInsyncReplicas(topic));
         if (state.leader() == brokerId && cluster.sessionHealthy()) {
-            partition.makeLeader(state);
+            fetchers.stop(tp);
+            partition.makeLeader(state, topic.replicas(tp.partition()));
         } else {
             partition.makeFollower(state);
+            if (state.hasLeader() && state.leader() != brokerId) {
+                fetchers.follow(partition, state.leader(), state.leaderEpoch());
+            } else {
+                fetchers.stop(tp);
+            }
+        }
+    }
+
+    /** Writes a leader's ISR change, compare-and-set, on the ISR thread. */
+    private void proposeIsr(Partition partition, PartitionState expected, List<Integer> newIsr) {
+        isrThread.execute(() -> {
+            boolean written = false;
+            try {
+                if (partition.isLeader() && cluster.sessionHealthy()) {
+                    written = cluster.compareAndSetPartitionState(partition.topicPartition(), expected,
+                            expected.withIsr(newIsr));
+                }
+                if (written) {
+                    LOG.info("Leader {} changed the ISR of {} from {} to {}", brokerId, partition.topicPartition(),
+                            expected.isr(), newIsr);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Changing the ISR of {} failed: {}", partition.topicPartition(), e.toString());
+            } finally {
+                if (!written) {
+                    partition.isrChangeFailed();
+                }
+            }
+        });
+    }
+
+    private void maybeShrinkIsrs() {
+        try {
+            if (cluster.sessionHealthy()) {
+                partitions.values().forEach(Partition::maybeShrinkIsr);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Checking ISRs failed: {}", e.toString());
         }
     }
 
     private void removePartition(TopicPartition tp) {
+        fetchers.stop(tp);
         Partition removed = partitions.remove(tp);
         if (removed != null) {
             removed.stopLeading();
@@ -195,6 +278,9 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
 
     @Override
     public void close() {
+        isrThread.shutdownNow();
+        fetchers.close();
+        clients.close();
         stateThread.shutdown();
         try {
             stateThread.awaitTermination(10, TimeUnit.SECONDS);

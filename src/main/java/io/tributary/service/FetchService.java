@@ -1,13 +1,19 @@
 package io.tributary.service;
 
 import io.tributary.common.ErrorCode;
+import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.log.LogReadResult;
+import io.tributary.log.record.MemoryRecords;
 import io.tributary.log.record.Record;
 import io.tributary.log.record.RecordBatch;
 import io.tributary.replication.Partition;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.replication.ReplicationMessages;
+import io.tributary.replication.ReplicationMessages.FetchPartition;
+import io.tributary.replication.ReplicationMessages.FetchRequest;
+import io.tributary.replication.ReplicationMessages.PartitionData;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +21,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reading committed records from a partition this broker leads, with long polling: when there is
- * nothing to read, the fetch waits until the high watermark moves (woken by the append, no
- * polling loop) or {@code maxWaitMs} passes. Thread safety: thread-safe.
+ * Reading committed records from a partition, with long polling: when there is nothing to read,
+ * the fetch waits until the high watermark moves (woken by the append, no polling loop) or
+ * {@code maxWaitMs} passes. A partition led by another broker is read there (forwarded over the
+ * replication channel; the leader long-polls and answers with its batches as stored).
+ * Thread safety: thread-safe.
  */
 public final class FetchService {
 
     private final ReplicaManager replicas;
+    private final PartitionRouter router;
 
-    public FetchService(ReplicaManager replicas) {
+    public FetchService(ReplicaManager replicas, PartitionRouter router) {
         this.replicas = replicas;
+        this.router = router;
     }
 
     /** Reads from {@code offset}: at most {@code maxRecords} records and about {@code maxBytes}. */
@@ -37,8 +47,31 @@ public final class FetchService {
             throw new TributaryException(ErrorCode.INVALID_REQUEST, "maxRecords and maxBytes must be positive, "
                     + "maxWaitMs not negative");
         }
+        if (!router.isLocal(tp)) {
+            return forward(router.route(tp).leaderId(), tp, offset, maxRecords, maxBytes, maxWaitMs);
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         return attempt(tp, offset, maxRecords, maxBytes, deadline);
+    }
+
+    /** A read of a partition led by another broker: the leader long-polls and answers with its raw batches. */
+    private CompletableFuture<FetchResult> forward(int leaderId, TopicPartition tp, long offset, int maxRecords,
+                                                   int maxBytes, long maxWaitMs) {
+        FetchRequest request = new FetchRequest(ReplicationMessages.CONSUMER_REPLICA_ID, (int) maxWaitMs, maxBytes,
+                List.of(new FetchPartition(tp, offset, -1)));
+        return replicas.clients().fetch(leaderId, request, maxWaitMs + replicas.forwardTimeoutMs())
+                .thenApply(response -> {
+                    PartitionData data = response.partitions().get(0);
+                    if (data.error().equals(ErrorCode.OFFSET_OUT_OF_RANGE.name())) {
+                        throw new OffsetOutOfRangeException(tp, offset, data.logStartOffset(), data.logEndOffset());
+                    }
+                    if (!data.ok()) {
+                        throw ReplicationMessages.toException(data.error(), "Broker " + leaderId + " answered "
+                                + data.error() + " for " + tp);
+                    }
+                    return toResult(tp.partition(), data.records(), offset, maxRecords, data.highWatermark(),
+                            data.logStartOffset());
+                });
     }
 
     private CompletableFuture<FetchResult> attempt(TopicPartition tp, long offset, int maxRecords, int maxBytes,
@@ -60,10 +93,16 @@ public final class FetchService {
     /** Reads what is there now, without waiting. */
     public static FetchResult readNow(Partition partition, long offset, int maxRecords, int maxBytes) {
         LogReadResult read = partition.read(offset, maxBytes);
+        return toResult(partition.topicPartition().partition(), read.records(), offset, maxRecords,
+                partition.highWatermark(), read.logStartOffset());
+    }
+
+    private static FetchResult toResult(int partition, MemoryRecords batches, long offset, int maxRecords,
+                                        long highWatermark, long logStartOffset) {
         List<Record> records = new ArrayList<>();
         long next = offset;
         outer:
-        for (RecordBatch batch : read.records().batches()) {
+        for (RecordBatch batch : batches.batches()) {
             for (Record record : batch) {
                 if (record.offset() < offset) {
                     continue;
@@ -78,7 +117,6 @@ public final class FetchService {
                 next = Math.max(next, batch.nextOffset());
             }
         }
-        return new FetchResult(partition.topicPartition().partition(), records, next, partition.highWatermark(),
-                read.logStartOffset());
+        return new FetchResult(partition, records, next, highWatermark, logStartOffset);
     }
 }

@@ -9,8 +9,11 @@ import io.tributary.common.TributaryException;
 import io.tributary.log.index.TimestampOffset;
 import io.tributary.replication.Partition;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.replication.ReplicationMessages;
+import io.tributary.replication.ReplicationMessages.OffsetsRequest;
+import io.tributary.replication.ReplicationMessages.OffsetsResponse;
 
-/** Offsets of a partition: earliest, latest (the high watermark) and by timestamp. */
+/** Offsets of a partition: earliest, latest (the high watermark) and by timestamp, asked of its leader. */
 public final class OffsetService {
 
     /**
@@ -24,10 +27,12 @@ public final class OffsetService {
 
     private final ClusterMetadata cluster;
     private final ReplicaManager replicas;
+    private final PartitionRouter router;
 
     public OffsetService(ClusterMetadata cluster, ReplicaManager replicas) {
         this.cluster = cluster;
         this.replicas = replicas;
+        this.router = new PartitionRouter(cluster);
     }
 
     /** The partition, checking that the topic and partition exist. */
@@ -45,6 +50,22 @@ public final class OffsetService {
     }
 
     public PartitionOffsets offsets(TopicPartition tp, Long timestamp) {
+        if (!router.isLocal(tp)) {
+            int leader = router.route(tp).leaderId();
+            OffsetsResponse r;
+            try {
+                r = replicas.clients().offsets(leader, new OffsetsRequest(tp, timestamp == null ? -1 : timestamp),
+                        replicas.forwardTimeoutMs()).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof TributaryException t ? t
+                        : new TributaryException(ErrorCode.BROKER_NOT_AVAILABLE, "Broker " + leader + " did not answer: " + e.getCause());
+            }
+            if (!r.error().isEmpty()) {
+                throw ReplicationMessages.toException(r.error(), r.message());
+            }
+            return new PartitionOffsets(tp.partition(), r.logStartOffset(), r.highWatermark(), timestamp,
+                    timestamp == null ? null : r.offsetForTimestamp());
+        }
         Partition partition = replicas.leaderPartition(tp);
         long latest = partition.highWatermark();
         Long forTimestamp = null;

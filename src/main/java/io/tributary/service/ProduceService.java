@@ -16,6 +16,7 @@ import io.tributary.log.record.TimestampType;
 import io.tributary.replication.Acks;
 import io.tributary.replication.Partition;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.replication.ReplicationMessages;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,13 +28,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Producing records to a topic. A request is checked whole before anything is written (topic,
  * partitions, sizes, leadership); then each partition's records become one append of whole batches,
- * so within a partition a request lands entirely or not at all. The result lists every record's
+ * so within a partition a request lands entirely or not at all. A partition led by another broker
+ * gets its batches, encoded here, forwarded to the leader over the replication channel; the
+ * leader's answer (offsets or error code) is passed on as it came. The result lists every record's
  * position in request order. Thread safety: thread-safe.
  */
 public final class ProduceService {
 
     private final ClusterMetadata cluster;
     private final ReplicaManager replicas;
+    private final PartitionRouter router;
     private final Partitioner partitioner = new Partitioner();
     private final Time time;
 
@@ -41,6 +45,7 @@ public final class ProduceService {
         this.cluster = cluster;
         this.replicas = replicas;
         this.time = time;
+        this.router = new PartitionRouter(cluster);
     }
 
     /**
@@ -66,25 +71,49 @@ public final class ProduceService {
         }
         long now = time.milliseconds();
         Map<Integer, Partition> leaders = new TreeMap<>();
+        Map<Integer, Integer> remoteLeaders = new TreeMap<>();
         Map<Integer, MemoryRecords> batches = new TreeMap<>();
         for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
-            Partition partition = replicas.leaderPartition(new TopicPartition(topic, e.getKey()));
-            leaders.put(e.getKey(), partition);
-            batches.put(e.getKey(), encode(topic, partition.log().config(), records, e.getValue(), now));
+            TopicPartition tp = new TopicPartition(topic, e.getKey());
+            LogConfig config;
+            if (router.isLocal(tp)) {
+                Partition partition = replicas.leaderPartition(tp);
+                leaders.put(e.getKey(), partition);
+                config = partition.log().config();
+            } else {
+                remoteLeaders.put(e.getKey(), router.route(tp).leaderId());
+                config = replicas.logConfig(definition);
+            }
+            batches.put(e.getKey(), encode(topic, config, records, e.getValue(), now));
         }
         RecordPosition[] positions = new RecordPosition[records.size()];
         List<CompletableFuture<?>> appends = new ArrayList<>();
         for (Map.Entry<Integer, MemoryRecords> e : batches.entrySet()) {
             int p = e.getKey();
             List<Integer> indexes = byPartition.get(p);
-            appends.add(leaders.get(p).appendAsLeader(e.getValue(), acks)
-                    .thenAccept(result -> fill(positions, p, indexes, records, result, now)));
+            CompletableFuture<AppendResult> append = leaders.containsKey(p)
+                    ? leaders.get(p).appendAsLeader(e.getValue(), acks)
+                    : forward(remoteLeaders.get(p), new TopicPartition(topic, p), e.getValue(), acks);
+            appends.add(append.thenAccept(result -> fill(positions, p, indexes, records, result, now)));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new));
         if (acks == Acks.NONE) {
             return CompletableFuture.completedFuture(List.of());
         }
         return all.thenApply(ignored -> List.of(positions));
+    }
+
+    /** Sends a partition's batches to its leader on another broker; the answer is the leader's, as it gave it. */
+    private CompletableFuture<AppendResult> forward(int leaderId, TopicPartition tp, MemoryRecords batches, Acks acks) {
+        return replicas.clients().produce(leaderId, new ReplicationMessages.ProduceRequest(tp, acks, batches),
+                        replicas.forwardTimeoutMs())
+                .thenApply(r -> {
+                    if (!r.error().isEmpty()) {
+                        throw ReplicationMessages.toException(r.error(), r.message());
+                    }
+                    return new AppendResult(r.firstOffset(), r.lastOffset(), r.logAppendTime(), r.records(),
+                            batches.sizeInBytes());
+                });
     }
 
     private TopicDefinition requireTopic(String topic, boolean internal) {

@@ -11,12 +11,14 @@ import io.tributary.common.TributaryException;
 import io.tributary.log.LogConfig;
 import io.tributary.replication.Partition;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.replication.ReplicationMessages;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Creating, describing, changing and deleting topics. Every input is checked before anything is
@@ -28,6 +30,7 @@ public final class TopicService {
 
     public static final int MAX_PARTITIONS = 10_000;
     private static final long SETTLE_TIMEOUT_MS = 10_000;
+    private static final long DESCRIBE_TIMEOUT_MS = 2_000;
 
     private final ClusterMetadata cluster;
     private final ReplicaManager replicas;
@@ -110,22 +113,49 @@ public final class TopicService {
         replicas.awaitApplied(SETTLE_TIMEOUT_MS);
     }
 
+    /**
+     * The topic with, per partition, its leader, epoch, replicas, ISR and offsets; offsets of a
+     * partition led elsewhere are asked of its leader (-1 when it does not answer in time).
+     */
     public TopicDescription describe(String name) {
         TopicDefinition topic = require(name);
+        Map<Integer, CompletableFuture<ReplicationMessages.OffsetsResponse>> remote = askRemoteLeaders(topic);
         List<TopicDescription.PartitionDescription> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> e : topic.assignment().entrySet()) {
             TopicPartition tp = new TopicPartition(name, e.getKey());
             Optional<PartitionState> state = cluster.partitionState(tp);
             Optional<Partition> local = replicas.partition(tp).filter(Partition::isLeader);
+            Optional<ReplicationMessages.OffsetsResponse> answer = Optional.ofNullable(remote.get(e.getKey()))
+                    .map(f -> f.exceptionally(failure -> null).join()).filter(r -> r.error().isEmpty());
             parts.add(new TopicDescription.PartitionDescription(e.getKey(),
                     state.map(PartitionState::leader).orElse(PartitionState.NO_LEADER),
                     state.map(PartitionState::leaderEpoch).orElse(-1), e.getValue(),
                     state.map(PartitionState::isr).orElse(List.of()),
-                    local.map(Partition::logStartOffset).orElse(-1L),
-                    local.map(Partition::highWatermark).orElse(-1L)));
+                    local.map(Partition::logStartOffset).orElse(answer.map(r -> r.logStartOffset()).orElse(-1L)),
+                    local.map(Partition::highWatermark).orElse(answer.map(r -> r.highWatermark()).orElse(-1L))));
         }
         return new TopicDescription(name, TopicName.isInternal(name), topic.replicationFactor(), topic.configs(), parts,
                 topic.createdAtMs());
+    }
+
+    /** Offsets requests, sent at once, for the partitions whose live leader is another broker. */
+    private Map<Integer, CompletableFuture<ReplicationMessages.OffsetsResponse>> askRemoteLeaders(TopicDefinition topic) {
+        Map<Integer, CompletableFuture<ReplicationMessages.OffsetsResponse>> asked = new HashMap<>();
+        for (int p : topic.assignment().keySet()) {
+            TopicPartition tp = new TopicPartition(topic.name(), p);
+            cluster.partitionState(tp)
+                    .filter(s -> s.hasLeader() && s.leader() != cluster.localBrokerId()
+                            && cluster.liveBrokers().containsKey(s.leader()))
+                    .ifPresent(s -> {
+                        try {
+                            asked.put(p, replicas.clients().offsets(s.leader(), new ReplicationMessages.OffsetsRequest(tp, -1),
+                                    DESCRIBE_TIMEOUT_MS));
+                        } catch (RuntimeException e) {
+                            // the leader is unreachable: its offsets show as -1
+                        }
+                    });
+        }
+        return asked;
     }
 
     public TopicDefinition require(String name) {

@@ -3,6 +3,7 @@ package io.tributary.log;
 import io.tributary.common.ErrorCode;
 import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.log.index.TimestampOffset;
+import io.tributary.log.checkpoint.LeaderEpochCheckpointFile;
 import io.tributary.log.segment.LogFileNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,11 @@ class FilePartitionLogTest {
         assertThat(readAll(reopened)).isEqualTo(valuesFor(0, 12));
     }
 
+    /** The directory's files but the leader epoch checkpoint. */
+    private List<String> segmentFileNames() throws IOException {
+        return fileNames(dir).stream().filter(n -> !n.equals(LeaderEpochCheckpointFile.FILE_NAME)).toList();
+    }
+
     private Map<String, byte[]> indexFiles() throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String name : fileNames(dir)) {
@@ -281,7 +287,7 @@ class FilePartitionLogTest {
 
         assertThat(LogRetention.deleteOldSegments(log)).isEqualTo(2);
 
-        assertThat(fileNames(dir)).containsExactlyInAnyOrder(
+        assertThat(segmentFileNames()).containsExactlyInAnyOrder(
                 "00000000000000000000.log.deleted", "00000000000000000000.index.deleted",
                 "00000000000000000000.timeindex.deleted",
                 "00000000000000000003.log.deleted", "00000000000000000003.index.deleted",
@@ -293,7 +299,7 @@ class FilePartitionLogTest {
         for (Runnable task : new ArrayList<>(scheduler.getQueue())) {
             task.run();  // what the scheduler does when the delay is over
         }
-        assertThat(fileNames(dir)).containsExactly("00000000000000000006.log");
+        assertThat(segmentFileNames()).containsExactly("00000000000000000006.log");
         assertThat(readAll(log)).isEqualTo(valuesFor(6, 8));
     }
 
@@ -326,5 +332,24 @@ class FilePartitionLogTest {
         assertThat(log.offsetForTimestamp(901)).contains(new TimestampOffset(1000, 9));
         assertThat(log.offsetForTimestamp(1100)).contains(new TimestampOffset(1100, 10));
         assertThat(log.offsetForTimestamp(1101)).isEmpty();
+    }
+
+    @Test
+    void leaderEpochsSurviveReopenAndAreCutWithACorruptTail() throws IOException {
+        FilePartitionLog log = open(config(3), 0, true);
+        log.append(LogTestSupport.batch(0, time.milliseconds()), 1).join();
+        log.append(LogTestSupport.batch(0, time.milliseconds()), 2).join();
+        log.append(LogTestSupport.batch(0, time.milliseconds()), 3).join();
+        crash(log);
+        try (var channel = java.nio.channels.FileChannel.open(logFile(0), java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(Files.size(logFile(0)) - 1);
+        }
+
+        FilePartitionLog reopened = open(config(3), 0, false);
+
+        assertThat(reopened.logEndOffset()).isEqualTo(2);
+        assertThat(reopened.latestEpoch()).isEqualTo(2);
+        assertThat(reopened.endOffsetForEpoch(1)).isEqualTo(new EpochEndOffset(1, 1));
+        assertThat(reopened.endOffsetForEpoch(3)).isEqualTo(new EpochEndOffset(2, 2));
     }
 }

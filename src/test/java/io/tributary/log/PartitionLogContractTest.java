@@ -267,4 +267,48 @@ abstract class PartitionLogContractTest {
         assertThatThrownBy(() -> log.appendAsFollower(stale)).isInstanceOf(TributaryException.class);
         assertThat(log.logEndOffset()).isEqualTo(12);
     }
+
+    @Test
+    void leaderEpochsFollowAppendsAndTruncation() {
+        log.append(batch(1, "a", "b"), 0).join();
+        log.append(batch(1, "c"), 2).join();
+        log.append(batch(1, "d"), 2).join();
+        log.append(batch(1, "e"), 5).join();
+
+        assertThat(log.latestEpoch()).isEqualTo(5);
+        assertThat(log.endOffsetForEpoch(0)).isEqualTo(new EpochEndOffset(0, 2));
+        assertThat(log.endOffsetForEpoch(1)).isEqualTo(new EpochEndOffset(0, 2));
+        assertThat(log.endOffsetForEpoch(2)).isEqualTo(new EpochEndOffset(2, 4));
+        assertThat(log.endOffsetForEpoch(7)).isEqualTo(new EpochEndOffset(5, 5));
+
+        log.truncateTo(3);
+
+        assertThat(log.latestEpoch()).isEqualTo(2);
+        assertThat(log.endOffsetForEpoch(5)).isEqualTo(new EpochEndOffset(2, 3));
+    }
+
+    @Test
+    void followerAppendsKeepTheLeadersEpochs() throws Exception {
+        PartitionLog leader = createLog(LogConfig.defaults());
+        try {
+            leader.append(batch(1, "a"), 1).join();
+            leader.append(batch(1, "b", "c"), 3).join();
+            log.appendAsFollower(leader.read(0, Integer.MAX_VALUE, Long.MAX_VALUE).records()).join();
+
+            assertThat(log.latestEpoch()).isEqualTo(3);
+            assertThat(log.endOffsetForEpoch(2)).isEqualTo(new EpochEndOffset(1, 1));
+            assertThat(log.endOffsetForEpoch(0)).isEqualTo(EpochEndOffset.UNDEFINED);
+        } finally {
+            leader.close();
+        }
+    }
+
+    @Test
+    void fullTruncationForgetsEveryEpoch() {
+        log.append(batch(1, "a"), 4).join();
+        log.truncateFullyAndStartAt(10);
+
+        assertThat(log.latestEpoch()).isEqualTo(-1);
+        assertThat(log.endOffsetForEpoch(4)).isEqualTo(EpochEndOffset.UNDEFINED);
+    }
 }

@@ -52,10 +52,15 @@ public final class OffsetCheckpointFile {
         text.append(VERSION).append('\n').append(offsets.size()).append('\n');
         offsets.forEach((tp, offset) ->
                 text.append(tp.topic()).append(' ').append(tp.partition()).append(' ').append(offset).append('\n'));
+        writeAtomically(file, text.toString());
+    }
+
+    /** Writes {@code text} to {@code <file>.tmp}, forces it, and renames it over {@code file}. */
+    static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buffer = java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            var buffer = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
