@@ -4,6 +4,7 @@ import io.tributary.cluster.PartitionState;
 import io.tributary.common.Time;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.AppendResult;
+import io.tributary.log.EpochEndOffset;
 import io.tributary.log.LogConfig;
 import io.tributary.log.LogReadResult;
 import io.tributary.log.MemoryPartitionLog;
@@ -26,8 +27,9 @@ public final class TestPartitions {
 
     /** A leader of {@code tp} over {@code log}, whose high watermark waits for the log's recovery point. */
     public static Partition leader(TopicPartition tp, HeldLog log) {
-        Partition partition = new Partition(tp, log, 1, true);
-        partition.makeLeader(new PartitionState(1, 0, List.of(1), 0));
+        Partition partition = new Partition(tp, log, 1, true, Time.SYSTEM, ReplicationConfig.defaults(),
+                (p, expected, isr) -> { });
+        partition.makeLeader(new PartitionState(1, 0, List.of(1), 0), List.of(1));
         return partition;
     }
 
@@ -73,6 +75,16 @@ public final class TestPartitions {
         @Override
         public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
             return log.offsetForTimestamp(timestamp);
+        }
+
+        @Override
+        public int latestEpoch() {
+            return log.latestEpoch();
+        }
+
+        @Override
+        public EpochEndOffset endOffsetForEpoch(int epoch) {
+            return log.endOffsetForEpoch(epoch);
         }
 
         @Override
