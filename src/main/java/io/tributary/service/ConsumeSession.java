@@ -46,6 +46,16 @@ import java.util.function.Function;
  * {@link #addCredit} adds messages and/or bytes, and a dimension that was never granted is
  * unlimited. A chunk never holds more records, or more key-plus-value bytes, than the credit left.
  *
+ * <p><b>Consumer groups.</b> A group member is a session whose assignment follows the group: on a
+ * rebalance it calls {@link #revoke} for the partitions it loses and reports them released only
+ * when the future completes (so a partition is never delivered by two members at once), then
+ * {@link #assign}s what it gains at the committed offsets; a {@link DeliveryListener} sees the
+ * positions written, for auto-commit. A plain subscription is the same session assigned once.
+ *
+ * <p><b>Not noticed while idle:</b> a session waiting on the high watermark learns that this broker
+ * stopped leading a partition, or that its topic was deleted, at its next read (the next append
+ * anywhere it waits), not at once.
+ *
  * <p>Thread safety: thread-safe. State is guarded by the session's lock; the sink is called by one
  * thread at a time and never while the lock is held.
  */
@@ -125,7 +135,7 @@ public final class ConsumeSession implements AutoCloseable {
     private final DeliveryListener listener;
     private final Consumer<ConsumeSession> onClose;
     private final Object lock = new Object();
-    private final Credit credit;
+    private final ConsumeCredit credit;
 
     private final Map<TopicPartition, Slot> slots = new LinkedHashMap<>();
     private Phase phase = Phase.IDLE;
@@ -151,7 +161,7 @@ public final class ConsumeSession implements AutoCloseable {
         this.options = options;
         this.listener = listener;
         this.onClose = onClose;
-        this.credit = new Credit(options.creditMode());
+        this.credit = new ConsumeCredit(options.creditMode());
     }
 
     /** Adds partitions (or moves existing ones) at the given next offsets, and starts delivering. */
@@ -457,57 +467,5 @@ public final class ConsumeSession implements AutoCloseable {
         }
         released.forEach(f -> f.complete(null));
         onClose.accept(this);
-    }
-
-    /** Credit in messages and bytes; a dimension never granted is unlimited. Guarded by the session lock. */
-    private static final class Credit {
-        private final boolean enabled;
-        private boolean granted;
-        private boolean limitMessages;
-        private boolean limitBytes;
-        private long messages;
-        private long bytes;
-
-        Credit(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        boolean enabled() {
-            return enabled;
-        }
-
-        void grant(Long moreMessages, Long moreBytes) {
-            granted = true;
-            if (moreMessages != null) {
-                limitMessages = true;
-                messages = saturatedAdd(messages, moreMessages);
-            }
-            if (moreBytes != null) {
-                limitBytes = true;
-                bytes = saturatedAdd(bytes, moreBytes);
-            }
-        }
-
-        long messages() {
-            return !enabled ? Long.MAX_VALUE : !granted ? 0 : limitMessages ? messages : Long.MAX_VALUE;
-        }
-
-        long bytes() {
-            return !enabled ? Long.MAX_VALUE : !granted ? 0 : limitBytes ? bytes : Long.MAX_VALUE;
-        }
-
-        void consume(int records, long payloadBytes) {
-            if (limitMessages) {
-                messages -= records;
-            }
-            if (limitBytes) {
-                bytes -= payloadBytes;
-            }
-        }
-
-        private static long saturatedAdd(long a, long b) {
-            long sum = a + b;
-            return sum < 0 ? Long.MAX_VALUE : sum;
-        }
     }
 }

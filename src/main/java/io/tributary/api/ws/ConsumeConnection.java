@@ -10,6 +10,7 @@ import io.tributary.log.record.Record;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
 import io.tributary.service.StartPosition;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import reactor.core.publisher.Mono;
@@ -18,8 +19,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -61,11 +62,11 @@ final class ConsumeConnection implements ConsumeSession.Sink {
 
     /**
      * Writes the chunk as records frames of at most {@code maxFrameBytes} each (a single larger
-     * record goes alone); the stage completes when the last one has been written.
+     * record goes alone), back to back; the stage completes when the last one has been written.
      */
     @Override
     public CompletionStage<?> deliver(ConsumeSession.Chunk chunk) {
-        CompletableFuture<Void> written = null;
+        List<DataBuffer> frames = new ArrayList<>();
         frame.reset();
         frame.raw(FRAME_START);
         int inFrame = 0;
@@ -79,24 +80,24 @@ final class ConsumeConnection implements ConsumeSession.Sink {
                 records.write(frame, tp, record);
                 if (inFrame > 0 && frame.size() + FRAME_END.length > maxFrameBytes) {
                     frame.truncate(mark);
-                    written = flushFrame();
+                    frames.add(endFrame());
                     records.write(frame, tp, record);
                     inFrame = 0;
                 }
                 inFrame++;
             }
         }
-        written = flushFrame();
+        frames.add(endFrame());
         if (frame.array().length > RETAINED_BUFFER_BYTES && chunk.payloadBytes() < RETAINED_BUFFER_BYTES / 8) {
             frame.trim(RETAINED_BUFFER_BYTES);
         }
-        return written;
+        return out.send(frames);
     }
 
-    /** Ends the frame being written, queues it, and starts the next one. */
-    private CompletableFuture<Void> flushFrame() {
+    /** Ends the frame being written, copies it out, and starts the next one. */
+    private DataBuffer endFrame() {
         frame.raw(FRAME_END);
-        CompletableFuture<Void> written = out.send(frame.array(), frame.size());
+        DataBuffer written = out.frame(frame.array(), frame.size());
         frame.reset();
         frame.raw(FRAME_START);
         return written;

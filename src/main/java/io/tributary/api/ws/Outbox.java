@@ -5,15 +5,17 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.publisher.Mono;
+import reactor.core.publisher.Flux;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes text frames to a WebSocket one at a time, in order, each with a future that completes
- * when the frame has been written to the connection (not merely queued). That completion is the
+ * Writes text frames to a WebSocket in order, one group at a time (a group's frames back to back),
+ * each group with a future that completes when its frames have been written to the connection
+ * (not merely queued). That completion is the
  * consume stream's backpressure: the next chunk is read only after it. A close goes after the
  * frames queued before it; nothing is written after a close.
  *
@@ -22,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Outbox {
 
-    private record Entry(DataBuffer payload, CloseStatus close, CompletableFuture<Void> done) {
+    private record Entry(List<DataBuffer> payloads, CloseStatus close, CompletableFuture<Void> done) {
     }
 
     private final WebSocketSession ws;
@@ -35,20 +37,25 @@ final class Outbox {
         this.ws = ws;
     }
 
-    /** Queues a text frame of {@code bytes[0, length)} (UTF-8 JSON), copied into a pooled buffer. */
-    CompletableFuture<Void> send(byte[] bytes, int length) {
+    /** A text frame of {@code bytes[0, length)} (UTF-8 JSON), copied into a pooled buffer, for {@link #send(List)}. */
+    DataBuffer frame(byte[] bytes, int length) {
         DataBuffer payload = ws.bufferFactory().allocateBuffer(length);
         payload.write(bytes, 0, length);
-        return enqueue(new Entry(payload, null, new CompletableFuture<>()));
+        return payload;
+    }
+
+    /** Queues text frames, written back to back; the future completes when the last one is written. */
+    CompletableFuture<Void> send(List<DataBuffer> frames) {
+        return enqueue(new Entry(List.copyOf(frames), null, new CompletableFuture<>()));
     }
 
     CompletableFuture<Void> send(byte[] bytes) {
-        return enqueue(new Entry(ws.bufferFactory().wrap(bytes), null, new CompletableFuture<>()));
+        return enqueue(new Entry(List.of(ws.bufferFactory().wrap(bytes)), null, new CompletableFuture<>()));
     }
 
     /** Closes with {@code status} after the frames already queued. */
     CompletableFuture<Void> close(CloseStatus status) {
-        return enqueue(new Entry(null, status, new CompletableFuture<>()));
+        return enqueue(new Entry(List.of(), status, new CompletableFuture<>()));
     }
 
     /** Completes once the connection was closed by {@link #close(CloseStatus)} or failed. */
@@ -59,7 +66,7 @@ final class Outbox {
     private CompletableFuture<Void> enqueue(Entry entry) {
         synchronized (this) {
             if (closing) {
-                DataBufferUtils.release(entry.payload());
+                entry.payloads().forEach(DataBufferUtils::release);
                 entry.done().completeExceptionally(new IllegalStateException("The WebSocket is closing"));
                 return entry.done();
             }
@@ -83,8 +90,9 @@ final class Outbox {
             ws.close(entry.close()).subscribe(null, error -> finishClose(entry), () -> finishClose(entry));
             return;
         }
-        WebSocketMessage message = new WebSocketMessage(WebSocketMessage.Type.TEXT, entry.payload());
-        ws.send(Mono.just(message)).subscribe(null, error -> fail(entry, error), () -> {
+        ws.send(Flux.fromIterable(entry.payloads())
+                        .map(payload -> new WebSocketMessage(WebSocketMessage.Type.TEXT, payload)))
+                .subscribe(null, error -> fail(entry, error), () -> {
             synchronized (this) {
                 busy = false;
             }
@@ -99,6 +107,7 @@ final class Outbox {
     }
 
     private void fail(Entry failed, Throwable error) {
+        failed.payloads().forEach(DataBufferUtils::release); // the frames not written yet (written ones are gone)
         failed.done().completeExceptionally(error);
         Entry[] rest;
         synchronized (this) {
@@ -107,7 +116,7 @@ final class Outbox {
             queue.clear();
         }
         for (Entry entry : rest) {
-            DataBufferUtils.release(entry.payload());
+            entry.payloads().forEach(DataBufferUtils::release);
             entry.done().completeExceptionally(error);
         }
         closed.complete(null);
