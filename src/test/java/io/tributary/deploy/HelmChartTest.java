@@ -61,7 +61,8 @@ class HelmChartTest {
         assertThat(env).containsEntry("TRIBUTARY_BROKER_ID_FROM_ORDINAL", "true")
                 .containsEntry("TRIBUTARY_BROKER_ID_OFFSET", "0")
                 .containsEntry("TRIBUTARY_ADVERTISED_HOST", "$(POD_NAME).tb-tributary-headless.$(POD_NAMESPACE).svc.cluster.local")
-                .containsEntry("TRIBUTARY_DATA_DIR", "/data");
+                .containsEntry("TRIBUTARY_DATA_DIR", "/data")
+                .containsEntry("TRIBUTARY_REPLICATION_BIND_HOST", "0.0.0.0");
         assertThat(env.get("TRIBUTARY_ZOOKEEPER_CONNECT").split(",")).containsExactly(
                 "tb-tributary-zookeeper-0.tb-tributary-zookeeper-headless.streams.svc.cluster.local:2181",
                 "tb-tributary-zookeeper-1.tb-tributary-zookeeper-headless.streams.svc.cluster.local:2181",
