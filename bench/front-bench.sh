@@ -252,9 +252,9 @@ run_tributary() {
   run_case fetch rest.fetch --topic=consume --partitions=$PARTITIONS --max-records=10000
 
   create_topic e2e-ws
-  run_case e2e e2e.ws --topic=e2e-ws --via=ws --per-ms=10 --warmup=3 --duration=$E2E_SECONDS
+  run_case e2e e2e.ws --topic=e2e-ws --via=ws --per-tick=10 --tick-ms=1 --warmup=3 --duration=$E2E_SECONDS
   create_topic e2e-rest
-  run_case e2e e2e.rest --topic=e2e-rest --via=rest --per-ms=10 --warmup=3 --duration=$E2E_SECONDS
+  run_case e2e e2e.rest --topic=e2e-rest --via=rest --per-tick=10 --tick-ms=1 --warmup=3 --duration=$E2E_SECONDS
 
   put tributary.rss.max.mib "$(max_mib "$tdir/rss.kb")"
   put tributary.hwm.mib "$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' /proc/$TPID/status)"
@@ -287,8 +287,8 @@ report() {
       "ws.produce.c4.acksall|kafka.producer.acksall|" \
       "ws.consume|kafka.consumer|>= 0.5 ratio" \
       "rest.fetch|kafka.consumer|" \
-      "e2e.ws.p50||<= 1 ms" "e2e.ws.p99||<= 5 ms" "e2e.ws.p999||" \
-      "e2e.rest.p50||" "e2e.rest.p99||" "e2e.rest.p999||" \
+      "e2e.ws.rate||>= 9000 records/s" "e2e.ws.p50||<= 1 ms" "e2e.ws.p99||<= 5 ms" "e2e.ws.p999||" \
+      "e2e.rest.rate||>= 9000 records/s" "e2e.rest.p50||" "e2e.rest.p99||" "e2e.rest.p999||" \
       "tributary.start.ms|kafka.start.ms|<= 5000 ms" \
       "tributary.rss.max.mib|kafka.rss.max.mib|<= 600 MiB" \
       "tributary.hwm.mib||"; do

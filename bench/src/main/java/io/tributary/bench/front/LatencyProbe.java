@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The producing side of the end-to-end latency case: every millisecond one HTTP request of
- * {@code perTick} records, each value carrying its send time ({@link Payloads#timedValue}), without
+ * The producing side of the end-to-end latency case: every tick (a millisecond by default) one HTTP
+ * request of {@code perTick} records, each value carrying its send time ({@link Payloads#timedValue}), without
  * waiting for earlier requests (a late tick sends at once, so the rate holds). Runs on its own
  * thread. Thread safety: {@link #run} on one thread; the counters are atomic.
  */
@@ -38,10 +38,10 @@ final class LatencyProbe implements AutoCloseable {
         this.valueBytes = valueBytes;
     }
 
-    /** Sends one request per millisecond until {@code endNanos}. */
-    void run(long endNanos) {
+    /** Sends one request every {@code tickMs} milliseconds until {@code endNanos}. */
+    void run(long endNanos, int tickMs) {
         long tick = System.nanoTime();
-        long period = TimeUnit.MILLISECONDS.toNanos(1);
+        long period = TimeUnit.MILLISECONDS.toNanos(tickMs);
         while (tick < endNanos) {
             long wait = tick - System.nanoTime();
             if (wait > 0) {
