@@ -45,11 +45,12 @@ put() { echo "$1 $2" >> "$RESULTS"; log "$1 = $2"; }
 get() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$RESULTS"; }
 now_ms() { date +%s%3N; }
 
-# A free loopback port: nothing answers a connect to it.
+# A free loopback port: nothing answers a connect to it. Below Linux's ephemeral range (32768-60999),
+# so outgoing connections of other programs do not take it in the meantime.
 free_port() {
   local p
   while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return; fi
   done
 }
@@ -218,24 +219,33 @@ throughput_cases() {
 }
 
 run_tributary() {
-  local tdir=$OUT/tributary port
+  local tdir=$OUT/tributary port attempt
   mkdir -p "$tdir"
-  port=$(free_port)
-  URL=http://127.0.0.1:$port
-  log "starting Tributary on $URL"
-  local t0; t0=$(now_ms)
-  # Run from the project root so application.yml applies; the options below override its port and
-  # data directory (an absolute path: H2 refuses a relative one) and pick free ZooKeeper and
-  # replication ports.
-  # shellcheck disable=SC2086
-  java $BROKER_JAVA_OPTS -jar "$JAR" --server.port="$port" --tributary.data-dir="$tdir/data" \
-    --tributary.zookeeper.embedded-port=0 --tributary.replication.port=0 > "$tdir/broker.log" 2>&1 &
-  TPID=$!
-  for _ in $(seq 1 2400); do
-    curl -sf "$URL/actuator/health" 2>/dev/null | grep -q '"status":"UP"' && break
-    kill -0 $TPID || { log "Tributary died: see $tdir/broker.log"; return 1; }
-    sleep 0.05
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    URL=http://127.0.0.1:$port
+    log "starting Tributary on $URL"
+    rm -rf "$tdir/data"
+    local t0; t0=$(now_ms)
+    # Run from the project root so application.yml applies; the options below override its port and
+    # data directory (an absolute path: H2 refuses a relative one) and pick free ZooKeeper and
+    # replication ports.
+    # shellcheck disable=SC2086
+    java $BROKER_JAVA_OPTS -jar "$JAR" --server.port="$port" --tributary.data-dir="$tdir/data" \
+      --tributary.zookeeper.embedded-port=0 --tributary.replication.port=0 > "$tdir/broker.log" 2>&1 &
+    TPID=$!
+    until curl -sf "$URL/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
+      kill -0 $TPID 2>/dev/null || break
+      [ $(( $(now_ms) - t0 )) -lt 300000 ] || { log "Tributary not healthy after 300 s: see $tdir/broker.log"; return 1; }
+      sleep 0.05
+    done
+    kill -0 $TPID 2>/dev/null && break
+    TPID=""
+    # another program on this shared machine may take the port between the check and the bind
+    grep -q "listening on port" "$tdir/broker.log" || { log "Tributary died: see $tdir/broker.log"; return 1; }
+    log "port $port was taken meanwhile; again"
   done
+  [ -n "$TPID" ] || return 1
   put tributary.start.ms $(( $(now_ms) - t0 ))
   sample_rss $TPID "$tdir/rss.kb" &
 

@@ -86,8 +86,10 @@ public final class FrontBench {
         Meter meter = new Meter();
         var done = new WebSocketLoad(url).produce(topic, a.string("acks", "1"), a.integer("connections", 4),
                 RECORDS_PER_REQUEST, VALUE_BYTES, a.integer("window", 4), meter).toFuture();
-        // a missing endpoint fails the handshake at once: report it rather than measure nothing
-        Thread.sleep(500);
+        // a missing endpoint fails the handshake: report it rather than measure nothing
+        for (int i = 0; i < 300 && !done.isDone() && meter.total() == 0; i++) {
+            Thread.sleep(100);
+        }
         if (done.isCompletedExceptionally()) {
             done.get();
         }
