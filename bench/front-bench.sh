@@ -338,12 +338,12 @@ if [ $PROFILE = 1 ] && [ ${#MISSED_CASES[@]} -gt 0 ]; then
       http.c*.acks*)
         c=${name#http.c}; c=${c%%.*}; acks=${name##*.acks}
         log "profiling $name"
-        jcmd $TPID JFR.start name=bench duration=$((DURATION + WARMUP))s filename="$jfr" settings=profile > /dev/null
+        jcmd $TPID JFR.start name=bench filename="$jfr" settings=profile > /dev/null
         bench produce --url="$URL" --topic="http-c$c-acks$acks" --connections="$c" --acks="$acks" --warmup="$WARMUP" \
           --duration="$DURATION" > /dev/null 2>&1 || true ;;
       ws.consume|rest.fetch)
         log "profiling $name"
-        jcmd $TPID JFR.start name=bench duration=60s filename="$jfr" settings=profile > /dev/null
+        jcmd $TPID JFR.start name=bench filename="$jfr" settings=profile > /dev/null
         if [ $name = rest.fetch ]; then
           bench fetch --url="$URL" --topic=consume --partitions=$PARTITIONS > /dev/null 2>&1 || true
         else
@@ -351,6 +351,7 @@ if [ $PROFILE = 1 ] && [ ${#MISSED_CASES[@]} -gt 0 ]; then
         fi ;;
       *) continue ;;
     esac
+    # recorded from before the client starts until its case is over
     jcmd $TPID JFR.stop name=bench > /dev/null 2>&1 || true
     for _ in $(seq 1 100); do [ -s "$jfr" ] && break; sleep 0.2; done
     java -cp "$BENCH_CP" io.tributary.bench.front.JfrTopFrames "$jfr" 25 > "$OUT/$name.profile.txt" || true
