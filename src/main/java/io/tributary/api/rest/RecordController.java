@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tributary.api.codec.NdjsonLines;
 import io.tributary.api.codec.RecordCodec;
 import io.tributary.api.codec.RecordFormat;
 import io.tributary.api.codec.RecordInput;
@@ -18,9 +19,11 @@ import io.tributary.common.TributaryException;
 import io.tributary.replication.Acks;
 import io.tributary.service.FetchService;
 import io.tributary.service.OffsetService;
-import io.tributary.service.ProduceRecord;
 import io.tributary.service.ProduceService;
 import io.tributary.service.RecordPosition;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -34,8 +37,12 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
-import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /** Producing records to a topic and reading them back from a partition. */
@@ -65,10 +72,12 @@ public class RecordController {
     private final OffsetService offsets;
     private final RecordCodec codec;
     private final ProduceRequestReader requests;
+    private final JsonMapper mapper;
 
     public RecordController(ProduceService produce, FetchService fetch, OffsetService offsets, RecordCodec codec,
-                            ProduceRequestReader requests) {
+                            ProduceRequestReader requests, JsonMapper mapper) {
         this.requests = requests;
+        this.mapper = mapper;
         this.produce = produce;
         this.fetch = fetch;
         this.offsets = offsets;
@@ -154,33 +163,81 @@ public class RecordController {
     public record StreamError(String code, boolean retriable, String detail) {
     }
 
-    private static final int STREAM_CHUNK = 1000;
+    /** Network chunks of an NDJSON stream gathered into one append: at most this many... */
+    private static final int STREAM_CHUNK_BUFFERS = 16;
+    /** ...or those that arrived within this time. */
+    private static final Duration STREAM_LINGER = Duration.ofMillis(2);
+    /** The longest NDJSON line accepted: the default request body limit of application.yml. */
+    private static final int MAX_STREAM_LINE_BYTES = 16 * 1024 * 1024;
 
     /** Documented with {@link #produce}: one path and method is one OpenAPI operation, whatever the body type. */
     @PostMapping(value = "/records", consumes = NDJSON, produces = NDJSON)
     @Operation(hidden = true)
-    public Flux<StreamResult> produceStream(
+    public Flux<DataBuffer> produceStream(
             @PathVariable String topic,
             @RequestParam(required = false) String acks,
             @RequestParam(required = false) String keyFormat,
             @RequestParam(required = false) String valueFormat,
-            @RequestBody Flux<RecordInput> body) {
+            @RequestBody Flux<DataBuffer> body) {
         Acks level = Acks.parse(acks == null ? "all" : acks);
         if (level == Acks.NONE) {
             throw new TributaryException(ErrorCode.INVALID_REQUEST, "A produce stream answers with positions: use acks 1 or all");
         }
         RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
+        // Lines are read straight from the network chunks by the streaming reader (values kept as the
+        // bytes sent) and appended a chunk at a time: no per-record JSON tree, no per-record signal.
+        NdjsonLines lines = new NdjsonLines(MAX_STREAM_LINE_BYTES);
         return body
-                .map(input -> codec.decode(input, keys, values))
-                .bufferTimeout(STREAM_CHUNK, java.time.Duration.ofMillis(2), true)
+                .map(RecordController::drain)
+                .bufferTimeout(STREAM_CHUNK_BUFFERS, STREAM_LINGER, true)
+                .map(chunks -> lines.append(concat(chunks)))
+                .concatWith(Mono.fromSupplier(lines::finish))
+                .filter(whole -> whole.length > 0)
                 .publishOn(Schedulers.boundedElastic(), 4)
-                .concatMap(chunk -> Mono.fromCallable(() -> produce.produce(topic, chunk, level)), 4)
+                .concatMap(whole -> Mono.fromCallable(() -> requests.readLines(whole, keys, values))
+                        .filter(records -> !records.isEmpty())
+                        .map(records -> produce.produce(topic, records, level)), 4)
                 .flatMapSequential(Mono::fromFuture, 8)
                 .publishOn(Schedulers.parallel())
-                .flatMapIterable(positions -> positions)
-                .map(StreamResult::of)
-                .onErrorResume(e -> Flux.just(new StreamResult(null, null, null, streamError(e))));
+                .map(RecordController::positionLines)
+                .onErrorResume(e -> Mono.fromCallable(() -> errorLine(e)));
+    }
+
+    private static byte[] drain(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private static byte[] concat(List<byte[]> chunks) {
+        if (chunks.size() == 1) {
+            return chunks.get(0);
+        }
+        ByteArrayOutputStream joined = new ByteArrayOutputStream(chunks.stream().mapToInt(c -> c.length).sum());
+        chunks.forEach(joined::writeBytes);
+        return joined.toByteArray();
+    }
+
+    /** Positions as NDJSON, as Jackson would write each {@link StreamResult}. */
+    private static DataBuffer positionLines(List<RecordPosition> positions) {
+        StringBuilder text = new StringBuilder(positions.size() * 56);
+        for (RecordPosition p : positions) {
+            text.append("{\"partition\":").append(p.partition()).append(",\"offset\":").append(p.offset())
+                    .append(",\"timestamp\":").append(p.timestamp()).append("}\n");
+        }
+        return DefaultDataBufferFactory.sharedInstance.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private DataBuffer errorLine(Throwable e) {
+        byte[] json = mapper.writeValueAsBytes(new StreamResult(null, null, null, streamError(e)));
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return DefaultDataBufferFactory.sharedInstance.wrap(line);
     }
 
     private static StreamError streamError(Throwable e) {

@@ -92,4 +92,24 @@ class ProduceRequestReaderTest {
                 RecordFormat.STRING, RecordFormat.BASE64))
                 .isInstanceOfSatisfying(TributaryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_RECORD));
     }
+
+    @Test
+    void ndjsonLinesAreRecordsWithValuesAsTheirExactText() {
+        String body = "{\"key\":\"a\",\"value\":{\"n\": 1}}\n\n{\"value\":42}\r\n{\"value\":\"x\",\"partition\":3}\n";
+        List<ProduceRecord> records = reader.readLines(body.getBytes(StandardCharsets.UTF_8), RecordFormat.STRING,
+                RecordFormat.JSON);
+        assertThat(records).hasSize(3);
+        assertThat(utf8(records.get(0).key())).isEqualTo("a");
+        assertThat(utf8(records.get(0).value())).isEqualTo("{\"n\": 1}");
+        assertThat(utf8(records.get(1).value())).isEqualTo("42");
+        assertThat(utf8(records.get(2).value())).isEqualTo("\"x\"");
+        assertThat(records.get(2).partition()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]\n", "{\"value\":1}\n42\n", "{\"value\":\n"})
+    void ndjsonLinesThatAreNotRecordObjectsAreInvalidRequests(String body) {
+        assertThatThrownBy(() -> reader.readLines(body.getBytes(StandardCharsets.UTF_8), RecordFormat.STRING, RecordFormat.JSON))
+                .isInstanceOfSatisfying(TributaryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    }
 }

@@ -178,14 +178,32 @@ class TopicAndRecordApiIT {
     }
 
     @Test
+    void ndjsonStreamTakesALastLineWithoutNewlineAndSkipsBlankLines() {
+        createTopic("stream-tail", 1);
+        String out = postNdjson("/api/v1/topics/stream-tail/records?acks=1",
+                "{\"value\":{\"a\": [1, 2]}}\n\n{\"key\":\"k\",\"value\":\"last\"}");
+        assertThat(out.trim().split("\n")).hasSize(2);
+        assertThat(out).startsWith("{\"partition\":0,\"offset\":0,\"timestamp\":").contains("\"offset\":1,");
+        client.get().uri("/api/v1/topics/stream-tail/partitions/0/records?offset=0").exchange()
+                .expectBody()
+                .jsonPath("$.records[0].value.a[1]").isEqualTo(2)
+                .jsonPath("$.records[1].key").isEqualTo("k")
+                .jsonPath("$.records[1].value").isEqualTo("last");
+    }
+
+    @Test
     void ndjsonStreamEndsWithAnErrorLineAfterTheGoodRecords() {
         createTopic("stream-bad", 1);
-        String out = client.post().uri("/api/v1/topics/stream-bad/records")
+        String out = postNdjson("/api/v1/topics/stream-bad/records", "{\"value\":1}\n{\"value\":2,\"partition\":5}\n");
+        assertThat(out).contains("PARTITION_NOT_FOUND");
+    }
+
+    private String postNdjson(String uri, String lines) {
+        return client.post().uri(uri)
                 .contentType(MediaType.parseMediaType("application/x-ndjson"))
-                .bodyValue("{\"value\":1}\n{\"value\":2,\"partition\":5}\n")
+                .bodyValue(lines)
                 .exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
-        assertThat(out).contains("PARTITION_NOT_FOUND");
     }
 
     @Test
