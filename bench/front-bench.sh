@@ -10,7 +10,8 @@
 #   bash bench/front-bench.sh --quick    short smoke run (about 3 minutes)
 #   options: --skip-build  --no-kafka  --profile (JFR of the broker under each missed case)
 #            --report-only (print the table of the last run's target/bench/front/results.txt again)
-#   environment: BROKER_JAVA_OPTS (JVM options of the Tributary broker, default none),
+#   environment: BROKER_JAVA_OPTS (JVM options of the Tributary broker, default -Xmx384m, the heap
+#                the README's run command gives it),
 #                KAFKA_HEAP_OPTS (default -Xms1g -Xmx1g, as kafka-server-start.sh)
 set -euo pipefail
 
@@ -37,7 +38,7 @@ fi
 VALUE_BYTES=100
 PARTITIONS=6
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms1g -Xmx1g}
-BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:-}
+BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:--Xmx384m}
 
 RESULTS=$OUT/results.txt
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
