@@ -162,7 +162,7 @@ public final class FrontBench {
                         .then(new FetchLoad(url, a.integer("partitions", 6))
                                 .tailTimed(topic, a.integer("partitions", 6), latencies, stop.asMono())))
                 .toFuture();
-        Mono.firstWithSignal(connected.asMono(), Mono.fromFuture(consumer)).block(Duration.ofSeconds(30));
+        Mono.firstWithSignal(connected.asMono(), Mono.fromFuture(consumer, true)).block(Duration.ofSeconds(30));
         if (consumer.isCompletedExceptionally()) {
             consumer.get();
         }
