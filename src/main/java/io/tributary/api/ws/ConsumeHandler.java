@@ -97,11 +97,10 @@ public final class ConsumeHandler implements WebSocketHandler {
             members.remove(member.token(), member);
         }
         ws.closeStatus()
-                .doOnNext(s -> System.err.println("XXX status " + s)).map(status -> status.getCode() != CloseStatus.NO_CLOSE_FRAME.getCode())
+                .map(status -> status.getCode() != CloseStatus.NO_CLOSE_FRAME.getCode())
                 .defaultIfEmpty(false)
                 .timeout(CLOSE_STATUS_WAIT, Mono.just(false))
                 .onErrorReturn(false)
-                .doOnNext(c -> System.err.println("XXX peerClosed=" + c + " req=" + out.closeRequested()))
                 .subscribe(peerClosed -> member.ended(peerClosed || out.closeRequested()));
     }
 
