@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * killed with SIGKILL ({@code kill -9}) in a child JVM. Resumed members start with
  * {@code autoOffsetReset=latest}, so an offset lost in the restart would show as a jump to the end.
  */
-class GroupRestartIT {
+public class GroupRestartIT {
 
     @TempDir
     Path tmp;
@@ -61,7 +61,7 @@ class GroupRestartIT {
         assertThat(groups.describe("survivors").offsets().get(0).committedOffset()).isEqualTo(7);
     }
 
-    private ConfigurableApplicationContext startInProcess(Path dataDir) {
+    public static ConfigurableApplicationContext startInProcess(Path dataDir) {
         return new SpringApplicationBuilder(TributaryApplication.class).run("--server.port=0",
                 "--tributary.data-dir=" + dataDir, "--tributary.zookeeper.embedded-port=0",
                 "--tributary.replication.port=0", "--tributary.group.offsets-topic-partitions=3");
@@ -107,7 +107,7 @@ class GroupRestartIT {
         }
     }
 
-    private static Process startChild(Path workDir, Path dataDir, String zookeeper, int port) throws IOException {
+    public static Process startChild(Path workDir, Path dataDir, String zookeeper, int port) throws IOException {
         Process child = ChildJvm.start(workDir, TributaryApplication.class, "--server.port=" + port,
                 "--tributary.data-dir=" + dataDir, "--tributary.zookeeper.connect=" + zookeeper,
                 "--tributary.zookeeper.session-timeout=6s", "--tributary.replication.port=0",
@@ -125,18 +125,18 @@ class GroupRestartIT {
         return child;
     }
 
-    private static void awaitUp(int port) {
+    public static void awaitUp(int port) {
         WebTestClient probe = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .responseTimeout(Duration.ofSeconds(5)).build();
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .untilAsserted(() -> probe.get().uri("/actuator/health").exchange().expectStatus().isOk());
     }
 
-    private static int port(ConfigurableApplicationContext context) {
+    public static int port(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -4,6 +4,7 @@ import io.tributary.api.codec.ProduceRequestReader;
 import io.tributary.api.ws.ConsumeHandler;
 import io.tributary.api.ws.ProduceHandler;
 import io.tributary.cluster.ClusterMetadata;
+import io.tributary.group.GroupCoordinator;
 import io.tributary.replication.ReplicaManager;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ProduceService;
@@ -42,8 +43,8 @@ public class WebSocketConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
-    ConsumeHandler consumeHandler(ConsumeService consume, JsonMapper mapper) {
-        return new ConsumeHandler(consume, mapper, (int) properties.readBytes().toBytes(),
+    ConsumeHandler consumeHandler(ConsumeService consume, GroupCoordinator groups, JsonMapper mapper) {
+        return new ConsumeHandler(consume, groups, mapper, (int) properties.readBytes().toBytes(),
                 properties.readMaxRecords(), (int) properties.maxFrameBytes().toBytes());
     }
 

@@ -101,4 +101,28 @@ public final class ProblemExamples {
 
     private ProblemExamples() {
     }
+    public static final String UNKNOWN_MEMBER_ID = "{\"type\":\"urn:tributary:error:unknown-member-id\","
+            + "\"title\":\"Unknown member id\",\"status\":404,\"detail\":\"No such member of group 'billing' (it left, "
+            + "expired, or its token is wrong): join again\",\"instance\":\"/api/v1/groups/billing/members/3f2a9c0d1e4b5a69/records\","
+            + "\"code\":\"UNKNOWN_MEMBER_ID\",\"retriable\":false}";
+
+    public static final String ILLEGAL_GENERATION = "{\"type\":\"urn:tributary:error:illegal-generation\","
+            + "\"title\":\"Illegal generation\",\"status\":409,\"detail\":\"Generation 3 is stale: member "
+            + "3f2a9c0d1e4b5a69 is in generation 4 and does not own orders-0 in 3\","
+            + "\"instance\":\"/api/v1/groups/billing/members/3f2a9c0d1e4b5a69/offsets\",\"code\":\"ILLEGAL_GENERATION\","
+            + "\"retriable\":false}";
+
+    public static final String GROUP_NOT_FOUND = "{\"type\":\"urn:tributary:error:group-not-found\","
+            + "\"title\":\"Group not found\",\"status\":404,\"detail\":\"Group 'billing' does not exist\","
+            + "\"instance\":\"/api/v1/groups/billing\",\"code\":\"GROUP_NOT_FOUND\",\"retriable\":false}";
+
+    public static final String GROUP_NOT_EMPTY = "{\"type\":\"urn:tributary:error:group-not-empty\","
+            + "\"title\":\"Group not empty\",\"status\":409,\"detail\":\"Group 'billing' has 2 members; "
+            + "their offsets can only change while it has none\",\"instance\":\"/api/v1/groups/billing/offsets\","
+            + "\"code\":\"GROUP_NOT_EMPTY\",\"retriable\":false}";
+
+    public static final String BAD_GROUP_REQUEST = "{\"type\":\"urn:tributary:error:invalid-request\","
+            + "\"title\":\"Invalid request\",\"status\":400,"
+            + "\"detail\":\"autoOffsetReset must be earliest, latest or time:<epochMs>, not 'soon'\","
+            + "\"instance\":\"/api/v1/groups/billing/members\",\"code\":\"INVALID_REQUEST\",\"retriable\":false}";
 }

@@ -47,6 +47,7 @@ final class ConsumeConnection implements ConsumeSession.Sink {
     private final JsonByteWriter frame = new JsonByteWriter(16 * 1024);
     private final int maxFrameBytes;
     private volatile ConsumeSession session;
+    private volatile GroupMembership membership;
 
     ConsumeConnection(Outbox out, ConsumeService consume, JsonMapper mapper, ConsumeRequest request, int maxFrameBytes) {
         this.out = out;
@@ -58,6 +59,11 @@ final class ConsumeConnection implements ConsumeSession.Sink {
 
     void attach(ConsumeSession session) {
         this.session = session;
+    }
+
+    /** Makes the connection a consumer-group member: it then takes commit frames. */
+    void attach(GroupMembership member) {
+        this.membership = member;
     }
 
     /**
@@ -183,7 +189,16 @@ final class ConsumeConnection implements ConsumeSession.Sink {
                 }
                 s.addCredit(messages, bytes);
             }
-            default -> throw invalid("Unknown control frame type '" + type + "': use seek, pause, resume or credit");
+            case "commit" -> {
+                GroupMembership member = membership;
+                if (member == null) {
+                    throw invalid("Commit frames need a group member: connect with ?group=");
+                }
+                JsonNode id = frame.get("id");
+                member.commit(frame, id == null ? null : mapper.writeValueAsBytes(id));
+            }
+            default -> throw invalid("Unknown control frame type '" + type
+                    + "': use seek, pause, resume, credit or (group members) commit");
         }
         return Mono.empty();
     }

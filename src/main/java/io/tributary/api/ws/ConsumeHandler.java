@@ -2,16 +2,21 @@ package io.tributary.api.ws;
 
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
+import io.tributary.group.GroupCoordinator;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,11 +28,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * close 1008), while the same on a later {@code seek} is refused without closing.
  *
  * <p>The subscription is a {@link ConsumeSession} with a fixed assignment; a consumer-group member
- * is the same session with an assignment that follows the group. Thread safety: thread-safe.
+ * ({@code ?group=}) is the same session with an assignment that follows the group, driven by a
+ * {@link GroupMembership}. A member whose socket closes with a close handshake leaves the group at
+ * once; one whose connection drops keeps its partitions (delivering nothing) until it resumes with
+ * its token or the grace period ends. Thread safety: thread-safe.
  */
 public final class ConsumeHandler implements WebSocketHandler {
 
+    /** How long the end of a connection waits to learn whether a close frame came with it. */
+    private static final Duration CLOSE_STATUS_WAIT = Duration.ofSeconds(2);
+
     private final ConsumeService consume;
+    private final GroupCoordinator groups;
     private final JsonMapper mapper;
     private final int readBytes;
     private final int maxReadRecords;
@@ -38,9 +50,13 @@ public final class ConsumeHandler implements WebSocketHandler {
      * @param maxReadRecords records per delivery
      * @param maxFrameBytes  the size of a records frame (a delivery may take several)
      */
-    public ConsumeHandler(ConsumeService consume, JsonMapper mapper, int readBytes, int maxReadRecords,
-                          int maxFrameBytes) {
+    /** Group members connected here, by token: a member that resumes takes over from its old socket. */
+    private final Map<String, GroupMembership> members = new ConcurrentHashMap<>();
+
+    public ConsumeHandler(ConsumeService consume, GroupCoordinator groups, JsonMapper mapper, int readBytes,
+                          int maxReadRecords, int maxFrameBytes) {
         this.consume = consume;
+        this.groups = groups;
         this.mapper = mapper;
         this.readBytes = readBytes;
         this.maxReadRecords = maxReadRecords;
@@ -51,10 +67,14 @@ public final class ConsumeHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession ws) {
         Outbox out = new Outbox(ws);
         AtomicReference<ConsumeConnection> connection = new AtomicReference<>();
-        return Mono.fromCallable(() -> start(ws, out, connection))
+        AtomicReference<GroupMembership> member = new AtomicReference<>();
+        return Mono.fromCallable(() -> start(ws, out, connection, member))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(conn -> ws.receive().concatMap(conn::onMessage).then())
                 .onErrorResume(e -> {
+                    if (!ws.isOpen()) {
+                        return Mono.empty();
+                    }
                     TributaryException error = ErrorFrames.asTributary(e);
                     out.send(ErrorFrames.error(error, true, null));
                     return Mono.fromFuture(out.close(ErrorFrames.closeStatus(error.code())));
@@ -64,11 +84,32 @@ public final class ConsumeHandler implements WebSocketHandler {
                     if (conn != null) {
                         conn.close();
                     }
+                    GroupMembership m = member.get();
+                    if (m != null) {
+                        ended(ws, out, m);
+                    }
                 });
     }
 
-    private ConsumeConnection start(WebSocketSession ws, Outbox out, AtomicReference<ConsumeConnection> holder) {
+    /** A close frame from either side means the member left; none (the connection dropped) means it may resume. */
+    private void ended(WebSocketSession ws, Outbox out, GroupMembership member) {
+        if (member.token() != null) {
+            members.remove(member.token(), member);
+        }
+        ws.closeStatus()
+                .map(status -> status.getCode() != CloseStatus.NO_CLOSE_FRAME.getCode())
+                .defaultIfEmpty(false)
+                .timeout(CLOSE_STATUS_WAIT, Mono.just(false))
+                .onErrorReturn(false)
+                .subscribe(peerClosed -> member.ended(peerClosed || out.closeRequested()));
+    }
+
+    private ConsumeConnection start(WebSocketSession ws, Outbox out, AtomicReference<ConsumeConnection> holder,
+                                    AtomicReference<GroupMembership> member) {
         ConsumeRequest request = ConsumeRequest.parse(QueryParams.of(ws.getHandshakeInfo().getUri()), consume);
+        if (request.group() != null) {
+            return startMember(ws, out, request, holder, member);
+        }
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
         for (TopicPartition tp : request.partitions()) {
             positions.put(tp, consume.resolve(tp, request.from()));
@@ -80,6 +121,35 @@ public final class ConsumeHandler implements WebSocketHandler {
                 ConsumeSession.DeliveryListener.NONE);
         connection.attach(session);
         session.assign(positions);
+        return connection;
+    }
+
+    /** Joins the group; the coordinator's assignments then start and stop the session's partitions. */
+    private ConsumeConnection startMember(WebSocketSession ws, Outbox out, ConsumeRequest request,
+                                          AtomicReference<ConsumeConnection> holder,
+                                          AtomicReference<GroupMembership> member) {
+        ConsumeRequest.GroupOptions options = request.group();
+        ConsumeConnection connection = new ConsumeConnection(out, consume, mapper, request, maxFrameBytes);
+        holder.set(connection);
+        AtomicReference<GroupMembership> self = new AtomicReference<>();
+        ConsumeSession session = consume.open(connection,
+                new ConsumeSession.Options(readBytes, maxReadRecords, request.creditMode()),
+                positions -> self.get().delivered(positions));
+        connection.attach(session);
+        InetSocketAddress remote = ws.getHandshakeInfo().getRemoteAddress();
+        GroupMembership membership = new GroupMembership(groups, options, out, session,
+                Schedulers.boundedElastic().createWorker(), remote == null ? null : remote.getHostString());
+        self.set(membership);
+        connection.attach(membership);
+        if (options.resumeToken() != null) {
+            GroupMembership previous = members.remove(options.resumeToken());
+            if (previous != null) {
+                previous.supersede();
+            }
+        }
+        member.set(membership);
+        membership.join();
+        members.put(membership.token(), membership);
         return connection;
     }
 }

@@ -32,6 +32,7 @@ final class Outbox {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private boolean busy;
     private boolean closing;
+    private volatile boolean closeRequested;
 
     Outbox(WebSocketSession ws) {
         this.ws = ws;
@@ -55,7 +56,13 @@ final class Outbox {
 
     /** Closes with {@code status} after the frames already queued. */
     CompletableFuture<Void> close(CloseStatus status) {
+        closeRequested = true;
         return enqueue(new Entry(List.of(), status, new CompletableFuture<>()));
+    }
+
+    /** Whether this side asked for a close (as opposed to the connection failing under it). */
+    boolean closeRequested() {
+        return closeRequested;
     }
 
     /** Completes once the connection was closed by {@link #close(CloseStatus)} or failed. */

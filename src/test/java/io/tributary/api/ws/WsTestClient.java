@@ -21,13 +21,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A real WebSocket client for tests: collects server frames (parsed JSON) in a queue, sends text
- * frames, records the close status, and can stop reading (to test backpressure).
+ * frames, records the close status, and can stop reading (to test backpressure). A frame hook
+ * sees every frame as it arrives, before it is queued; {@link #drop()} ends the TCP connection
+ * without a close frame, as a crash would.
  */
 final class WsTestClient implements AutoCloseable {
 
@@ -40,10 +43,18 @@ final class WsTestClient implements AutoCloseable {
     private final AtomicReference<org.springframework.web.reactive.socket.WebSocketSession> session = new AtomicReference<>();
     private final Reader reader;
     private final reactor.core.Disposable connection;
+    private final Consumer<JsonNode> hook;
+    private final AtomicReference<io.netty.channel.Channel> channel = new AtomicReference<>();
 
     private WsTestClient(int port, String pathAndQuery, long initialDemand) {
+        this(HttpClient.create(), port, pathAndQuery, initialDemand, frame -> { });
+    }
+
+    private WsTestClient(HttpClient http, int port, String pathAndQuery, long initialDemand, Consumer<JsonNode> hook) {
         this.reader = new Reader(initialDemand);
-        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(HttpClient.create(),
+        this.hook = hook;
+        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(
+                http.doOnConnected(c -> channel.set(c.channel())),
                 () -> WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024));
         CompletableFuture<Void> connected = new CompletableFuture<>();
         connection = client.execute(URI.create("ws://127.0.0.1:" + port + pathAndQuery), ws -> {
@@ -60,6 +71,18 @@ final class WsTestClient implements AutoCloseable {
 
     static WsTestClient connect(int port, String pathAndQuery) {
         return new WsTestClient(port, pathAndQuery, Long.MAX_VALUE);
+    }
+
+    /** Connects through {@code http} (e.g. on a chosen event loop); {@code hook} sees each frame on arrival. */
+    static WsTestClient connect(HttpClient http, int port, String pathAndQuery, Consumer<JsonNode> hook) {
+        return new WsTestClient(http, port, pathAndQuery, Long.MAX_VALUE, hook);
+    }
+
+    /** Closes the TCP connection at once, with no close frame: the server sees a dropped connection. */
+    void drop() {
+        channel.get().close();
+        closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
+        connection.dispose();
     }
 
     /** Connects but reads no frame until {@link #request(long)}. */
@@ -142,7 +165,9 @@ final class WsTestClient implements AutoCloseable {
 
         @Override
         protected void hookOnNext(String text) {
-            frames.add(MAPPER.readTree(text));
+            JsonNode frame = MAPPER.readTree(text);
+            hook.accept(frame);
+            frames.add(frame);
         }
     }
 }
