@@ -152,7 +152,7 @@ class WebSocketGroupIT {
             produceEach("six", 6, 10);
             awaitAllDelivered(everyone, "six", 6, 50);
 
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             for (Member m : everyone) {
                 m.offsets.forEach((tp, offsets) -> assertThat(offsets).as("%s of %s", tp, m.name).isSorted());
             }
@@ -184,7 +184,7 @@ class WebSocketGroupIT {
             TopicPartition taken = idle.partitions.iterator().next();
             produceEach("seven", 6, 3);
             await().atMost(WAIT).untilAsserted(() -> assertThat(idle.offsets(taken)).containsExactly(0L, 1L, 2L));
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             live.forEach(Member::close);
         }
     }
@@ -229,7 +229,7 @@ class WebSocketGroupIT {
             assertThat(stays.assignedFrames).hasSize(assignedToStays);
             assertThat(stays.revokedFrames).hasSize(revokedFromStays);
             assertThat(groups.describe("resumers").members()).hasSize(2);
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             back.close();
             stays.close();
         }
