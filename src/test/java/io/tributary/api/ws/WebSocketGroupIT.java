@@ -315,6 +315,29 @@ class WebSocketGroupIT {
     }
 
     @Test
+    void addingPartitionsToTheTopicRebalancesTheGroup() {
+        groups.createTopic("growing", 2);
+        try (GroupLedger ledger = new GroupLedger()) {
+            List<Member> live = List.of(ledger.join(port, "a", "growers", "growing", "autoOffsetReset=earliest"),
+                    ledger.join(port, "b", "growers", "growing", "autoOffsetReset=earliest"));
+            awaitBalanced(live, 2, 1, 1);
+            int before = live.get(0).generation;
+            client.patch().uri("/api/v1/topics/growing").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"partitions\":4}").exchange().expectStatus().isOk();
+            awaitBalanced(live, 4, 2, 2);
+            assertThat(live.get(0).generation).isGreaterThan(before);
+            produceEach("growing", 4, 2);
+            await().atMost(WAIT).untilAsserted(() -> {
+                for (Member m : live) {
+                    m.partitions.forEach(tp -> assertThat(m.offsets(tp)).containsExactly(0L, 1L));
+                }
+            });
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
+            live.forEach(Member::close);
+        }
+    }
+
+    @Test
     void badGroupQueriesAreRefusedWithAnErrorFrameAndAClose() {
         try (WsTestClient socket = WsTestClient.connect(port, "/ws/v1/consume?group=g&topics=missing-topic")) {
             assertThat(socket.next("error").path("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
