@@ -96,6 +96,16 @@ public final class ConsumeService {
         return offset;
     }
 
+    /** Whether this broker leads {@code tp} now, so that a session can read it. */
+    public boolean leads(TopicPartition tp) {
+        try {
+            replicas.leaderPartition(tp);
+            return true;
+        } catch (TributaryException e) {
+            return false;
+        }
+    }
+
     /** Opens a session with no partitions; {@link ConsumeSession#assign} starts it. */
     public ConsumeSession open(ConsumeSession.Sink sink, ConsumeSession.Options options,
                                ConsumeSession.DeliveryListener listener) {

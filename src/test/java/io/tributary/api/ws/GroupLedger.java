@@ -6,7 +6,6 @@ import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,21 +14,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * What the WebSocket members of groups are told and deliver, as their clients see it, checked at
- * every frame: a member holds a partition from the {@code assigned} frame that lists it until the
- * {@code revoked} frame that names it (or until its socket is closed or dropped), and a
- * {@code records} frame may only carry partitions its member holds while no other member of the
- * group holds them. Every member's socket runs on one client event loop, so frames are checked in
- * the order they reach the client. Violations are collected, not thrown (the hook runs on the loop).
+ * What the WebSocket members of groups are told and deliver, as their clients see it. A member
+ * holds a partition from the {@code assigned} frame that lists it until the {@code revoked} frame
+ * that names it (or until its socket is closed or dropped), which makes one holding span the
+ * generations from the assignment's to the revocation's (or the last the member saw). Checked:
+ * <ul>
+ *   <li>at every {@code records} frame, that its member holds every partition in it (each socket's
+ *       frames arrive in the order they were sent);</li>
+ *   <li>that no two members' holdings of a partition share a generation: the broker hands a
+ *       partition on only after its holder's revoked frame was written, in a later generation.
+ *       This is checked once every frame is in, because frames of different sockets may reach
+ *       the client in another order than they were written.</li>
+ * </ul>
+ * Every member's socket runs on one client event loop. Violations are collected, not thrown (the
+ * frame hook runs on the loop).
  */
 final class GroupLedger implements AutoCloseable {
 
     private final LoopResources loop = LoopResources.create("ws-group-test", 1, true);
     private final HttpClient http = HttpClient.create().runOn(loop);
-    private final Map<TopicPartition, String> holders = new HashMap<>();
-    /** Members whose client has started a close: they may lose partitions without a revoked frame. */
+    /** Every holding: who held which partition over which generations ({@code to} null: still held). */
+    private final List<Holding> holdings = new ArrayList<>();
+    /** Members whose client has started a close: frames still in flight to them are not checked. */
     private final Set<String> closing = new HashSet<>();
-    final List<String> violations = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
     /** Every control frame in arrival order, to explain a violation. */
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -41,29 +49,64 @@ final class GroupLedger implements AutoCloseable {
         return member;
     }
 
-    private synchronized void assigned(Member member, Set<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            String holder = holders.get(tp);
-            if (holder != null && !holder.equals(member.name) && !closing.contains(holder)) {
-                violations.add(member.name + " was assigned " + tp + " while " + holder + " holds it");
-            }
-            holders.put(tp, member.name);
+    /** One client's holding; a member that resumed on a new socket is the same member id. */
+    private static final class Holding {
+        final String member;
+        final String memberId;
+        final TopicPartition partition;
+        final int from;
+        Integer to;
+
+        Holding(String member, String memberId, TopicPartition partition, int from) {
+            this.member = member;
+            this.memberId = memberId;
+            this.partition = partition;
+            this.from = from;
         }
-        for (Map.Entry<TopicPartition, String> e : holders.entrySet()) {
-            if (e.getValue().equals(member.name) && !partitions.contains(e.getKey())) {
-                violations.add(member.name + " lost " + e.getKey() + " without a revoked frame");
+
+        boolean overlaps(Holding other) {
+            int end = to == null ? Integer.MAX_VALUE : to;
+            int otherEnd = other.to == null ? Integer.MAX_VALUE : other.to;
+            return from <= otherEnd && other.from <= end;
+        }
+
+        @Override
+        public String toString() {
+            return member + " " + partition + " generations " + from + ".." + (to == null ? "" : to);
+        }
+    }
+
+    private synchronized void assigned(Member member, int generation, Set<TopicPartition> now) {
+        if (closing.contains(member.name)) {
+            return;
+        }
+        for (TopicPartition tp : now) {
+            if (!member.partitions.contains(tp)) {
+                holdings.add(new Holding(member.name, member.memberId, tp, generation));
+            }
+        }
+        for (TopicPartition tp : member.partitions) {
+            if (!now.contains(tp)) {
+                violations.add(member.name + " lost " + tp + " without a revoked frame");
             }
         }
     }
 
-    private synchronized void revoked(Member member, Set<TopicPartition> partitions) {
-        partitions.forEach(tp -> holders.remove(tp, member.name));
+    private synchronized void revoked(Member member, int generation, Set<TopicPartition> partitions) {
+        partitions.forEach(tp -> end(member, tp, generation));
+    }
+
+    private void end(Member member, TopicPartition tp, int generation) {
+        for (Holding h : holdings) {
+            if (h.member.equals(member.name) && h.partition.equals(tp) && h.to == null) {
+                h.to = generation;
+            }
+        }
     }
 
     private synchronized void delivered(Member member, TopicPartition tp) {
-        String holder = holders.get(tp);
-        if (!member.name.equals(holder) && !closing.contains(member.name)) {
-            violations.add(member.name + " delivered " + tp + " held by " + holder);
+        if (!member.partitions.contains(tp) && !closing.contains(member.name)) {
+            violations.add(member.name + " delivered " + tp + ", which it does not hold");
         }
     }
 
@@ -71,9 +114,24 @@ final class GroupLedger implements AutoCloseable {
         closing.add(member.name);
     }
 
-    /** The member's socket is gone: it delivers nothing more. */
+    /** The member's socket is gone: it delivers nothing more; its holdings end at the last generation it saw. */
     synchronized void gone(Member member) {
-        holders.values().removeIf(member.name::equals);
+        member.partitions.forEach(tp -> end(member, tp, member.generation));
+    }
+
+    /** What went wrong: deliveries outside a holding, and holdings of one partition by two members in one generation. */
+    synchronized List<String> violations() {
+        List<String> all = new ArrayList<>(violations);
+        for (int i = 0; i < holdings.size(); i++) {
+            for (int j = i + 1; j < holdings.size(); j++) {
+                Holding a = holdings.get(i);
+                Holding b = holdings.get(j);
+                if (a.partition.equals(b.partition) && !a.memberId.equals(b.memberId) && a.overlaps(b)) {
+                    all.add("overlapping holdings: " + a + " and " + b);
+                }
+            }
+        }
+        return all;
     }
 
     @Override
@@ -117,14 +175,14 @@ final class GroupLedger implements AutoCloseable {
                 }
                 case "assigned" -> {
                     Set<TopicPartition> now = partitions(frame);
-                    assigned(this, now);
                     generation = frame.path("generation").asInt();
+                    assigned(this, generation, now);
                     partitions = Set.copyOf(now);
                     assignedFrames.add(frame);
                 }
                 case "revoked" -> {
                     Set<TopicPartition> lost = partitions(frame);
-                    revoked(this, lost);
+                    revoked(this, frame.path("generation").asInt(), lost);
                     Set<TopicPartition> left = new HashSet<>(partitions);
                     left.removeAll(lost);
                     partitions = Set.copyOf(left);
@@ -160,9 +218,9 @@ final class GroupLedger implements AutoCloseable {
         @Override
         public void close() {
             closing(this);
+            gone(this);
             client.close();
             client.awaitClose();
-            gone(this);
         }
     }
 }

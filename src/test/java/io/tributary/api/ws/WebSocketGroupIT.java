@@ -152,7 +152,7 @@ class WebSocketGroupIT {
             produceEach("six", 6, 10);
             awaitAllDelivered(everyone, "six", 6, 50);
 
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             for (Member m : everyone) {
                 m.offsets.forEach((tp, offsets) -> assertThat(offsets).as("%s of %s", tp, m.name).isSorted());
             }
@@ -184,7 +184,7 @@ class WebSocketGroupIT {
             TopicPartition taken = idle.partitions.iterator().next();
             produceEach("seven", 6, 3);
             await().atMost(WAIT).untilAsserted(() -> assertThat(idle.offsets(taken)).containsExactly(0L, 1L, 2L));
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             live.forEach(Member::close);
         }
     }
@@ -229,7 +229,7 @@ class WebSocketGroupIT {
             assertThat(stays.assignedFrames).hasSize(assignedToStays);
             assertThat(stays.revokedFrames).hasSize(revokedFromStays);
             assertThat(groups.describe("resumers").members()).hasSize(2);
-            assertThat(ledger.violations).as("%s", ledger.log).isEmpty();
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
             back.close();
             stays.close();
         }
@@ -312,6 +312,29 @@ class WebSocketGroupIT {
             assertThat(description.offsets()).extracting(o -> o.committedOffset()).containsExactly(7L, 4L);
         });
         await().atMost(WAIT).untilAsserted(() -> assertThat(history("autocommitters").totalItems()).isEqualTo(2));
+    }
+
+    @Test
+    void addingPartitionsToTheTopicRebalancesTheGroup() {
+        groups.createTopic("growing", 2);
+        try (GroupLedger ledger = new GroupLedger()) {
+            List<Member> live = List.of(ledger.join(port, "a", "growers", "growing", "autoOffsetReset=earliest"),
+                    ledger.join(port, "b", "growers", "growing", "autoOffsetReset=earliest"));
+            awaitBalanced(live, 2, 1, 1);
+            int before = live.get(0).generation;
+            client.patch().uri("/api/v1/topics/growing").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"partitions\":4}").exchange().expectStatus().isOk();
+            awaitBalanced(live, 4, 2, 2);
+            assertThat(live.get(0).generation).isGreaterThan(before);
+            produceEach("growing", 4, 2);
+            await().atMost(WAIT).untilAsserted(() -> {
+                for (Member m : live) {
+                    m.partitions.forEach(tp -> assertThat(m.offsets(tp)).containsExactly(0L, 1L));
+                }
+            });
+            assertThat(ledger.violations()).as("%s", ledger.log).isEmpty();
+            live.forEach(Member::close);
+        }
     }
 
     @Test
