@@ -1,5 +1,6 @@
 package io.tributary.log;
 
+import io.tributary.common.LogFields;
 import io.tributary.common.CorruptRecordException;
 import io.tributary.log.SegmentCompactor.CleanedCopy;
 import io.tributary.log.checkpoint.OffsetCheckpointFile;
@@ -198,7 +199,7 @@ final class LogCleaner {
         listener.accept(Step.CLEANED_COPY_WRITTEN);
         SwapResult result = log.withWriteLock(() -> swapLocked(log, round, segment, copy));
         if (result.swapped()) {
-            LOG.info("Compacted segment {} of {}: {} records removed, {} bytes -> {}", segment.baseOffset(),
+            LogFields.of(LOG.atInfo(), log.topicPartition()).log("Compacted segment {} of {}: {} records removed, {} bytes -> {}", segment.baseOffset(),
                     log.topicPartition(), copy.recordsRemoved(), segment.size(), copy.sizeInBytes());
         }
         return result;
