@@ -1,7 +1,7 @@
 package io.tributary.log;
 
-import io.tributary.common.LogFields;
 import io.tributary.common.ErrorCode;
+import io.tributary.common.LogFields;
 import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.StorageException;
 import io.tributary.common.Time;

@@ -71,8 +71,9 @@ final class LogLoader {
             recovered = true;
             nextOffset = result.nextOffset();
             if (result.truncated()) {
-                LogFields.of(LOG.atWarn(), tp).log("Recovery of {} cut {} bytes from segment {} at position {} because of {}: offsets from {} on"
-                        + " are lost", tp, result.truncatedBytes(), base, result.validBytes(), result.reason(), nextOffset);
+                LogFields.of(LOG.atWarn(), tp).log("Recovery of {} cut {} bytes from segment {} at position {} because"
+                        + " of {}: offsets from {} on are lost", tp, result.truncatedBytes(), base, result.validBytes(),
+                        result.reason(), nextOffset);
                 long laterBytes = deleteLaterSegments(tp, dir, bases.subList(i + 1, bases.size()));
                 env.recordRecoveryTruncation(result.truncatedBytes() + laterBytes);
                 break;

@@ -79,7 +79,8 @@ public final class TributaryMetrics implements MeterBinder {
         gauge(rm + "leader.count", "Partitions this broker leads", m -> m.leaders().size());
         gauge(rm + "under.replicated.partitions", "Partitions led here whose ISR is smaller than the replica list",
                 TributaryMetrics::underReplicated);
-        gauge(rm + "under.min.isr.partition.count", "Partitions led here with fewer in-sync replicas than min.insync.replicas",
+        gauge(rm + "under.min.isr.partition.count",
+                "Partitions led here with fewer in-sync replicas than min.insync.replicas",
                 m -> m.leaders().stream().filter(p -> p.isr().size() < p.minInsyncReplicas()).count());
         counter(rm + "isr.shrinks", "ISR changes written by this broker as leader that removed replicas",
                 Tags.empty(), m -> m.replicas.isrShrinks());

@@ -1,11 +1,11 @@
 package io.tributary.replication;
 
-import io.tributary.common.LogFields;
 import io.tributary.cluster.ClusterListener;
 import io.tributary.cluster.ClusterMetadata;
 import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.TopicDefinition;
 import io.tributary.common.ErrorCode;
+import io.tributary.common.LogFields;
 import io.tributary.common.Time;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
@@ -172,8 +172,8 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
                 }
                 if (written) {
                     (newIsr.size() < expected.isr().size() ? isrShrinks : isrExpands).increment();
-                    LogFields.of(LOG.atInfo(), partition.topicPartition()).log("Leader {} changed the ISR of {} from {} to {}", brokerId, partition.topicPartition(),
-                                    expected.isr(), newIsr);
+                    LogFields.of(LOG.atInfo(), partition.topicPartition()).log("Leader {} changed the ISR of {} from {} to {}",
+                            brokerId, partition.topicPartition(), expected.isr(), newIsr);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Changing the ISR of {} failed: {}", partition.topicPartition(), e.toString());
