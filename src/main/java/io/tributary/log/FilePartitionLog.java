@@ -1,6 +1,7 @@
 package io.tributary.log;
 
 import io.tributary.common.ErrorCode;
+import io.tributary.common.LogFields;
 import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.StorageException;
 import io.tributary.common.Time;
@@ -308,7 +309,7 @@ public final class FilePartitionLog implements PartitionLog {
             synchronized (flushLock) {
                 recoveryPoint = Math.min(recoveryPoint, end.offset());
             }
-            LOG.info("Truncated {} to offset {} (was {})", tp, end.offset(), before);
+            LogFields.of(LOG.atInfo(), tp).log("Truncated {} to offset {} (was {})", tp, end.offset(), before);
         } catch (IOException e) {
             throw gate.fail("truncating " + tp, e);
         } finally {
@@ -348,14 +349,14 @@ public final class FilePartitionLog implements PartitionLog {
         synchronized (flushLock) {
             recoveryPoint = offset;
         }
-        LOG.info("Truncated {} fully; it restarts at offset {}", tp, offset);
+        LogFields.of(LOG.atInfo(), tp).log("Truncated {} fully; it restarts at offset {}", tp, offset);
     }
 
     /** Removes a segment from the log now and deletes its files after the configured delay. */
     void deleteSegment(LogSegment segment, String reason) throws IOException {
         segments.remove(segment);
         segment.addSuffix(LogFileNames.DELETED_SUFFIX);
-        LOG.info("Deleting segment {} of {} ({})", segment.baseOffset(), tp, reason);
+        LogFields.of(LOG.atInfo(), tp).log("Deleting segment {} of {} ({})", segment.baseOffset(), tp, reason);
         env.deleteLater(segment, config.fileDeleteDelayMs());
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.log;
 
 import io.tributary.common.CorruptRecordException;
+import io.tributary.common.LogFields;
 import io.tributary.log.SegmentCompactor.CleanedCopy;
 import io.tributary.log.checkpoint.OffsetCheckpointFile;
 import io.tributary.log.segment.ChannelOpener;
@@ -198,8 +199,9 @@ final class LogCleaner {
         listener.accept(Step.CLEANED_COPY_WRITTEN);
         SwapResult result = log.withWriteLock(() -> swapLocked(log, round, segment, copy));
         if (result.swapped()) {
-            LOG.info("Compacted segment {} of {}: {} records removed, {} bytes -> {}", segment.baseOffset(),
-                    log.topicPartition(), copy.recordsRemoved(), segment.size(), copy.sizeInBytes());
+            LogFields.of(LOG.atInfo(), log.topicPartition()).log("Compacted segment {} of {}: {} records removed,"
+                    + " {} bytes -> {}", segment.baseOffset(), log.topicPartition(), copy.recordsRemoved(),
+                    segment.size(), copy.sizeInBytes());
         }
         return result;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ public final class LogEnvironment {
     private final ScheduledExecutorService scheduler;
     private final ChannelOpener channelOpener;
     private final java.util.Set<LogSegment> pendingDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LongAdder recoveryTruncations = new LongAdder();
+    private final LongAdder recoveryTruncatedBytes = new LongAdder();
 
     /**
      * @param flusher   required under {@link FlushPolicy#ON_ACK}, else may be null
@@ -67,6 +70,22 @@ public final class LogEnvironment {
 
     public FlushPolicy flushPolicy() {
         return flushPolicy;
+    }
+
+    /** Counts a log whose recovery cut {@code bytes} of damaged or later data. */
+    void recordRecoveryTruncation(long bytes) {
+        recoveryTruncations.increment();
+        recoveryTruncatedBytes.add(bytes);
+    }
+
+    /** Logs whose recovery truncated them, since this environment was created. */
+    public long recoveryTruncations() {
+        return recoveryTruncations.sum();
+    }
+
+    /** Bytes that recovery cut from logs, since this environment was created. */
+    public long recoveryTruncatedBytes() {
+        return recoveryTruncatedBytes.sum();
     }
 
     /** The future an append's caller gets: completed now, or after the fsync under on-ack. */

@@ -1,5 +1,6 @@
 package io.tributary.log;
 
+import io.tributary.common.LogFields;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.checkpoint.LeaderEpochCheckpointFile;
 import io.tributary.log.checkpoint.OffsetCheckpointFile;
@@ -70,9 +71,11 @@ final class LogLoader {
             recovered = true;
             nextOffset = result.nextOffset();
             if (result.truncated()) {
-                LOG.warn("Recovery of {} cut {} bytes from segment {} at position {} because of {}: offsets from {} on"
-                        + " are lost", tp, result.truncatedBytes(), base, result.validBytes(), result.reason(), nextOffset);
-                deleteLaterSegments(tp, dir, bases.subList(i + 1, bases.size()));
+                LogFields.of(LOG.atWarn(), tp).log("Recovery of {} cut {} bytes from segment {} at position {} because"
+                        + " of {}: offsets from {} on are lost", tp, result.truncatedBytes(), base, result.validBytes(),
+                        result.reason(), nextOffset);
+                long laterBytes = deleteLaterSegments(tp, dir, bases.subList(i + 1, bases.size()));
+                env.recordRecoveryTruncation(result.truncatedBytes() + laterBytes);
                 break;
             }
             if (!last) {
@@ -105,13 +108,20 @@ final class LogLoader {
         }
     }
 
-    private static void deleteLaterSegments(TopicPartition tp, Path dir, List<Long> bases) throws IOException {
+    /** Deletes the segments after the damaged one; returns their log bytes. */
+    private static long deleteLaterSegments(TopicPartition tp, Path dir, List<Long> bases) throws IOException {
+        long bytes = 0;
         for (long base : bases) {
-            LOG.warn("Recovery of {} deletes segment {}, which follows the damage", tp, base);
-            Files.deleteIfExists(LogFileNames.logFile(dir, base));
+            LogFields.of(LOG.atWarn(), tp).log("Recovery of {} deletes segment {}, which follows the damage", tp, base);
+            Path logFile = LogFileNames.logFile(dir, base);
+            if (Files.exists(logFile)) {
+                bytes += Files.size(logFile);
+            }
+            Files.deleteIfExists(logFile);
             Files.deleteIfExists(LogFileNames.indexFile(dir, base));
             Files.deleteIfExists(LogFileNames.timeIndexFile(dir, base));
         }
+        return bytes;
     }
 
     /** Removes abandoned files and completes interrupted segment swaps. */

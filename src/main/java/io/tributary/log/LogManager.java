@@ -70,7 +70,7 @@ public final class LogManager implements Closeable {
     private ScheduledExecutorService scheduler;
     private LogFlusher flusher;
     private volatile LogCleaner cleaner;
-    private LogEnvironment env;
+    private volatile LogEnvironment env;
     private FileChannel lockChannel;
     private FileLock lock;
     private Path lockedDirectory;
@@ -290,6 +290,18 @@ public final class LogManager implements Closeable {
     public long compactAll() {
         LogCleaner c = cleaner;
         return c == null ? 0 : c.cleanAll(logs.values());
+    }
+
+    /** Logs that recovery truncated at startup (damaged or torn batches cut). */
+    public long recoveryTruncations() {
+        LogEnvironment e = env;
+        return e == null ? 0 : e.recoveryTruncations();
+    }
+
+    /** Bytes that recovery cut from logs at startup. */
+    public long recoveryTruncatedBytes() {
+        LogEnvironment e = env;
+        return e == null ? 0 : e.recoveryTruncatedBytes();
     }
 
     /** The directory's I/O failure, or null while it is healthy. */

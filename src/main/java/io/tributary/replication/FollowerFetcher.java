@@ -1,6 +1,7 @@
 package io.tributary.replication;
 
 import io.tributary.common.ErrorCode;
+import io.tributary.common.LogFields;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.EpochEndOffset;
 import io.tributary.log.PartitionLog;
@@ -178,7 +179,8 @@ final class FollowerFetcher implements AutoCloseable {
             target = Math.min(answer.endOffset(), local.isDefined() ? local.endOffset() : a.partition.highWatermark());
         }
         if (target < end) {
-            LOG.info("Follower {} truncates {} from {} to {} (leader {} says epoch {} ends at {})", localBrokerId,
+            LogFields.of(LOG.atInfo(), log.topicPartition()).log("Follower {} truncates {} from {} to {} (leader {} says"
+                    + " epoch {} ends at {})", localBrokerId,
                     log.topicPartition(), end, target, leaderId, answer.epoch(), answer.endOffset());
             log.truncateTo(target);
             a.partition.onTruncated();
@@ -226,7 +228,8 @@ final class FollowerFetcher implements AutoCloseable {
         }
         if (data.error().equals(ErrorCode.OFFSET_OUT_OF_RANGE.name())) {
             if (log.logEndOffset() < data.logStartOffset()) {
-                LOG.info("Follower {} restarts {} at the leader's log start {}", localBrokerId, data.tp(), data.logStartOffset());
+                LogFields.of(LOG.atInfo(), data.tp()).log("Follower {} restarts {} at the leader's log start {}",
+                        localBrokerId, data.tp(), data.logStartOffset());
                 log.truncateFullyAndStartAt(data.logStartOffset());
                 a.partition.onTruncated();
             } else {

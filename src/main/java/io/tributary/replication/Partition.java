@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This broker's replica of one partition: its log, its role (leader or follower) in the current
@@ -38,6 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code replica.lag.time.max.ms}; it joins once it has fetched from at or past both the high
  * watermark and the start of the current leader epoch. The change takes effect when the new state
  * comes back through {@link #makeLeader}.
+ *
+ * <p>Counters (bytes and records appended as leader, bytes read by consumers and by followers)
+ * only grow while the replica is open; they are plain adders for the metrics to sample.
  *
  * <p>Thread safety: thread-safe. Role changes, appends as leader, progress and the high watermark
  * are guarded by {@code this}; futures are completed outside it.
@@ -67,6 +71,10 @@ public final class Partition {
     private volatile int minInsyncReplicas = 1;
     private long leaderEpochStartOffset;
     private boolean isrChangePending;
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder replicationBytesOut = new LongAdder();
 
     Partition(TopicPartition tp, PartitionLog log, int localBrokerId, boolean highWatermarkWaitsForFsync, Time time,
               ReplicationConfig config, IsrWriter isrWriter) {
@@ -161,6 +169,8 @@ public final class Partition {
         }
         dataSignal.fire();
         return appended.thenCompose(result -> {
+            bytesIn.add(result.bytes());
+            messagesIn.add(result.nextOffset() - result.firstOffset());
             maybeAdvanceHighWatermark();
             if (acks != Acks.ALL) {
                 return CompletableFuture.completedFuture(result);
@@ -199,6 +209,7 @@ public final class Partition {
         maybeAdvanceHighWatermark();
         try {
             LogReadResult read = log.read(fetchOffset, maxBytes, Long.MAX_VALUE);
+            replicationBytesOut.add(read.records().sizeInBytes());
             return new PartitionData(tp, "", highWatermark, read.logStartOffset(), read.logEndOffset(), read.records());
         } catch (OffsetOutOfRangeException e) {
             return error(ErrorCode.OFFSET_OUT_OF_RANGE.name());
@@ -297,7 +308,9 @@ public final class Partition {
 
     /** Reads committed records only: nothing at or above the high watermark. */
     public LogReadResult read(long offset, int maxBytes) {
-        return log.read(offset, maxBytes, highWatermark);
+        LogReadResult read = log.read(offset, maxBytes, highWatermark);
+        bytesOut.add(read.records().sizeInBytes());
+        return read;
     }
 
     /** A future completed the next time the high watermark moves (take it before checking). */
@@ -345,6 +358,30 @@ public final class Partition {
     public List<Integer> isr() {
         PartitionState s = state;
         return s == null ? List.of() : s.isr();
+    }
+
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    /** Bytes of record batches appended as leader since this replica was opened. */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    /** Records appended as leader since this replica was opened. */
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    /** Bytes of committed records read by consumers (not followers). */
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Bytes read by followers' fetches. */
+    public long replicationBytesOut() {
+        return replicationBytesOut.sum();
     }
 
     int pendingAcks() {

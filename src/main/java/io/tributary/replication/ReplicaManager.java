@@ -5,6 +5,7 @@ import io.tributary.cluster.ClusterMetadata;
 import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.TopicDefinition;
 import io.tributary.common.ErrorCode;
+import io.tributary.common.LogFields;
 import io.tributary.common.Time;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
@@ -13,6 +14,7 @@ import io.tributary.log.LogConfig;
 import io.tributary.log.LogManager;
 import io.tributary.log.PartitionLog;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,8 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
     private final ReplicationConfig config;
     private final ReplicationClients clients;
     private final ReplicaFetchers fetchers;
+    private final LongAdder isrShrinks = new LongAdder();
+    private final LongAdder isrExpands = new LongAdder();
 
     public ReplicaManager(ClusterMetadata cluster, LogManager logManager, LogConfig defaults) {
         this(cluster, logManager, defaults, Time.SYSTEM, ReplicationConfig.defaults(), new ReplicationClients(cluster));
@@ -138,6 +143,11 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
                 logManager.getOrCreateLog(key, logConfig(topic)), brokerId,
                 logManager.config().flushPolicy() == FlushPolicy.ON_ACK, time, config, this::proposeIsr));
         partition.setMinInsyncReplicas(minInsyncReplicas(topic));
+        PartitionState previous = partition.state();
+        if (previous == null || previous.leaderEpoch() != state.leaderEpoch()) {
+            LogFields.of(LOG.atInfo(), tp).log("Broker {} is {} of {} in leader epoch {} (leader {})", brokerId,
+                            state.leader() == brokerId ? "leader" : "follower", tp, state.leaderEpoch(), state.leader());
+        }
         if (state.leader() == brokerId && cluster.sessionHealthy()) {
             fetchers.stop(tp);
             partition.makeLeader(state, topic.replicas(tp.partition()));
@@ -161,8 +171,9 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
                             expected.withIsr(newIsr));
                 }
                 if (written) {
-                    LOG.info("Leader {} changed the ISR of {} from {} to {}", brokerId, partition.topicPartition(),
-                            expected.isr(), newIsr);
+                    (newIsr.size() < expected.isr().size() ? isrShrinks : isrExpands).increment();
+                    LogFields.of(LOG.atInfo(), partition.topicPartition()).log("Leader {} changed the ISR of {} from {} to {}",
+                            brokerId, partition.topicPartition(), expected.isr(), newIsr);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Changing the ISR of {} failed: {}", partition.topicPartition(), e.toString());
@@ -258,6 +269,21 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
         } catch (Exception e) {
             throw new TributaryException(ErrorCode.REQUEST_TIMED_OUT, "Replica state did not settle in time");
         }
+    }
+
+    /** This broker's replicas, leaders and followers. */
+    public Collection<Partition> partitions() {
+        return List.copyOf(partitions.values());
+    }
+
+    /** ISR changes this broker wrote as leader that removed replicas, since it started. */
+    public long isrShrinks() {
+        return isrShrinks.sum();
+    }
+
+    /** ISR changes this broker wrote as leader that added a replica, since it started. */
+    public long isrExpands() {
+        return isrExpands.sum();
     }
 
     public Optional<Partition> partition(TopicPartition tp) {

@@ -138,6 +138,34 @@ class LogManagerTest {
         assertThat(restarted.getLog(ORDERS_0).orElseThrow().logEndOffset()).isEqualTo(12);
     }
 
+    @Test
+    void recoveryCountsTheLogsItTruncatedAndTheBytesItCut() throws IOException {
+        crashedLogWithDamageInTheFirstSegment();
+        Files.delete(dataDir.resolve(LogManager.RECOVERY_POINT_CHECKPOINT));
+        long bytesBefore = 0;
+        for (long base : List.of(0L, 3L, 6L, 9L)) {
+            bytesBefore += Files.size(segment(ORDERS_0, base));
+        }
+
+        LogManager restarted = start();
+
+        long bytesAfter = restarted.getLog(ORDERS_0).orElseThrow().sizeInBytes();
+        assertThat(restarted.recoveryTruncations()).isEqualTo(1);
+        assertThat(restarted.recoveryTruncatedBytes()).isEqualTo(bytesBefore - bytesAfter).isPositive();
+    }
+
+    @Test
+    void aCleanStartupCountsNoRecoveryTruncation() {
+        LogManager first = start();
+        append(first.getOrCreateLog(ORDERS_0, CONFIG), 5, 1);
+        first.close();
+
+        LogManager restarted = start();
+
+        assertThat(restarted.recoveryTruncations()).isZero();
+        assertThat(restarted.recoveryTruncatedBytes()).isZero();
+    }
+
     static Stream<byte[]> unreadableCheckpoints() {
         Stream<byte[]> text = Stream.of("", "garbage", "0\n", "0\n5\norders 0 12\n", "9\n1\norders 0 12\n",
                         "0\n1\norders 0 twelve\n", "0\n1\norders -1 12\n", "0\n1\norders 0\n", "0\n-3\n")

@@ -72,6 +72,7 @@ class IsrIT {
         await().atMost(LONG).until(() -> cluster.state(tp).isr().equals(List.of(leader)));
         Partition partition = cluster.partition(leader, tp);
         await().atMost(LONG).until(() -> partition.isr().equals(List.of(leader)));
+        assertThat(cluster.bean(leader, ReplicaManager.class).isrShrinks()).isGreaterThanOrEqualTo(2);
         long endBefore = partition.logEndOffset();
         long highWatermarkBefore = partition.highWatermark();
         assertThat(highWatermarkBefore).isEqualTo(2);
@@ -94,6 +95,8 @@ class IsrIT {
             assertThat(cluster.state(tp).isr()).hasSize(3);
             assertThat(cluster.partition(cluster.state(tp).leader(), tp).highWatermark()).isEqualTo(endBefore + 1);
         });
+        long expands = List.of(1, 2, 3).stream().mapToLong(id -> cluster.bean(id, ReplicaManager.class).isrExpands()).sum();
+        assertThat(expands).as("ISR expands written by the leaders").isGreaterThanOrEqualTo(2);
         cluster.client(leader).get().uri("/api/v1/topics/lagging/partitions/0/records?offset=2").exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.records[0].value").isEqualTo(3);
     }
