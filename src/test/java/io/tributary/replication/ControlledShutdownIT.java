@@ -4,16 +4,24 @@ import io.tributary.cluster.ClusterListener;
 import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.ZkClusterMetadata;
 import io.tributary.common.TopicPartition;
+import io.tributary.api.ws.SessionDrain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
+
+import java.net.URI;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A clean stop hands leadership over first: every partition the stopping broker led has another
  * leader, in a new epoch, while the broker is still registered (so before its logs close), produce
- * requests meanwhile fail only with retriable errors, and the broker ends up in no ISR.
+ * requests meanwhile fail only with retriable errors, and the broker ends up in no ISR. Its
+ * WebSocket sessions get a 1001 close frame and its event streams complete.
  */
 class ControlledShutdownIT {
 
@@ -90,5 +99,44 @@ class ControlledShutdownIT {
 
         cluster.start(victim);
         await().atMost(LONG).until(() -> cluster.state(p0).isr().contains(victim));
+    }
+
+    @Test
+    void stoppingABrokerClosesItsWebSocketSessionsWithGoingAwayAndCompletesItsEventStreams() {
+        cluster.createTopic(1, "drained", 1, 3, Map.of());
+        int victim = cluster.state(new TopicPartition("drained", 0)).leader();
+        int port = cluster.restPort(victim);
+        CompletableFuture<CloseStatus> wsClosed = new CompletableFuture<>();
+        CompletableFuture<Void> wsOpen = new CompletableFuture<>();
+        Disposable ws = new ReactorNettyWebSocketClient().execute(
+                URI.create("ws://127.0.0.1:" + port + "/ws/v1/consume?topics=drained&from=earliest"), session -> {
+                    session.closeStatus().subscribe(wsClosed::complete, wsClosed::completeExceptionally,
+                            () -> wsClosed.complete(CloseStatus.NO_STATUS_CODE));
+                    wsOpen.complete(null);
+                    return session.receive().then();
+                }).subscribe(null, wsClosed::completeExceptionally);
+        CompletableFuture<Void> sseEnded = new CompletableFuture<>();
+        CompletableFuture<Void> sseOpen = new CompletableFuture<>();
+        Disposable sse = WebClient.create("http://127.0.0.1:" + port).get()
+                .uri("/api/v1/topics/drained/events?from=earliest").exchangeToFlux(response -> {
+                    sseOpen.complete(null);
+                    return response.bodyToFlux(String.class);
+                }).subscribe(null, sseEnded::completeExceptionally, () -> sseEnded.complete(null));
+        await().atMost(LONG).untilAsserted(() -> {
+            assertThat(wsOpen).as("WebSocket open").isDone();
+            assertThat(sseOpen).as("event stream open").isDone();
+            assertThat(wsClosed).as("WebSocket still open").isNotDone();
+            assertThat(sseEnded).as("event stream still open").isNotDone();
+            assertThat(cluster.bean(victim, SessionDrain.class).openSessions()).as("sessions tracked").isEqualTo(1);
+        });
+
+        cluster.stop(victim);
+
+        assertThat(wsClosed).succeedsWithin(LONG).extracting(CloseStatus::getCode)
+                .isEqualTo(CloseStatus.GOING_AWAY.getCode());
+        assertThat(sseEnded).succeedsWithin(LONG);
+        ws.dispose();
+        sse.dispose();
+        cluster.start(victim);
     }
 }
