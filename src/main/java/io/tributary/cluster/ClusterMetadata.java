@@ -4,6 +4,7 @@ import io.tributary.common.TopicPartition;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The cluster's shared state: live brokers, the controller, topic definitions and partition
@@ -24,6 +25,18 @@ public interface ClusterMetadata {
     boolean isController();
 
     Map<Integer, BrokerInfo> liveBrokers();
+
+    /**
+     * Live brokers that announced a controlled shutdown: the controller moves leadership away from
+     * them and takes them out of in-sync replica sets.
+     */
+    Set<Integer> shuttingDownBrokers();
+
+    /**
+     * Announces that this broker is shutting down (for as long as its session lasts), so the
+     * controller moves its leadership to other in-sync replicas.
+     */
+    void announceShutdown();
 
     Map<String, TopicDefinition> topics();
 

@@ -25,9 +25,14 @@ import org.slf4j.LoggerFactory;
  *       of itself (records may be lost). Otherwise the partition goes offline (leader -1) keeping
  *       its ISR, so the first ISR member to come back is elected.</li>
  *   <li>Leader live, ISR names dead brokers: drop them from the ISR.</li>
- *   <li>Leader live, the preferred replica (the first of the assignment) is live, in the ISR and
- *       not the leader: make it leader (preferred-leader restoration).</li>
+ *   <li>Leader shutting down ({@link ClusterMetadata#shuttingDownBrokers()}, a controlled
+ *       shutdown): elect the first replica that is live, in the ISR and not shutting down, with
+ *       the ISR less the brokers shutting down. With no such replica the leader stays.</li>
+ *   <li>Leader live, ISR names brokers shutting down: drop them from the ISR.</li>
+ *   <li>Leader live, the preferred replica (the first of the assignment) is live, in the ISR, not
+ *       shutting down and not the leader: make it leader (preferred-leader restoration).</li>
  * </ol>
+ * A broker shutting down is never elected while another live ISR member is not.
  * Every leader change bumps the leader epoch. Leaders write their own ISR changes; a lost race
  * (version moved) just triggers another pass. Passes run on one thread, on every broker, topic or
  * partition change, on becoming controller (so a new controller continues from ZooKeeper state),
@@ -74,12 +79,13 @@ public final class Controller implements ClusterListener, AutoCloseable {
         }
         try {
             Set<Integer> live = cluster.liveBrokers().keySet();
+            Set<Integer> leaving = cluster.shuttingDownBrokers();
             for (TopicDefinition topic : cluster.topics().values()) {
                 for (int p : topic.assignment().keySet()) {
                     TopicPartition tp = new TopicPartition(topic.name(), p);
                     Optional<PartitionState> state = cluster.partitionState(tp);
                     if (state.isPresent()) {
-                        PartitionState next = decide(topic, p, state.get(), live);
+                        PartitionState next = decide(topic, p, state.get(), live, leaving);
                         if (next != null) {
                             apply(tp, state.get(), next);
                         }
@@ -102,10 +108,18 @@ public final class Controller implements ClusterListener, AutoCloseable {
 
     /** The state partition {@code p} of {@code topic} should move to from {@code s}, or null if none (see the class doc). */
     static PartitionState decide(TopicDefinition topic, int p, PartitionState s, Set<Integer> live) {
+        return decide(topic, p, s, live, Set.of());
+    }
+
+    /** As {@link #decide(TopicDefinition, int, PartitionState, Set)}, with brokers in a controlled shutdown. */
+    static PartitionState decide(TopicDefinition topic, int p, PartitionState s, Set<Integer> live, Set<Integer> leaving) {
         List<Integer> replicas = topic.replicas(p);
         List<Integer> liveIsr = s.isr().stream().filter(live::contains).toList();
+        Optional<Integer> staying = replicas.stream()
+                .filter(r -> live.contains(r) && s.isr().contains(r) && !leaving.contains(r)).findFirst();
         if (!s.hasLeader() || !live.contains(s.leader())) {
-            Optional<Integer> clean = replicas.stream().filter(r -> live.contains(r) && s.isr().contains(r)).findFirst();
+            Optional<Integer> clean = staying.isPresent() ? staying
+                    : replicas.stream().filter(r -> live.contains(r) && s.isr().contains(r)).findFirst();
             if (clean.isPresent()) {
                 return s.withLeader(clean.get(), liveIsr);
             }
@@ -121,11 +135,22 @@ public final class Controller implements ClusterListener, AutoCloseable {
         if (liveIsr.size() < s.isr().size()) {
             return s.withIsr(liveIsr);
         }
+        if (leaving.contains(s.leader())) {
+            return staying.map(next -> s.withLeader(next, without(liveIsr, leaving))).orElse(null);
+        }
+        if (liveIsr.stream().anyMatch(leaving::contains)) {
+            return s.withIsr(without(liveIsr, leaving));
+        }
         int preferred = replicas.isEmpty() ? s.leader() : replicas.get(0);
-        if (preferred != s.leader() && live.contains(preferred) && s.isr().contains(preferred)) {
+        if (preferred != s.leader() && live.contains(preferred) && s.isr().contains(preferred)
+                && !leaving.contains(preferred)) {
             return s.withLeader(preferred, new ArrayList<>(s.isr()));
         }
         return null;
+    }
+
+    private static List<Integer> without(List<Integer> isr, Set<Integer> leaving) {
+        return isr.stream().filter(r -> !leaving.contains(r)).toList();
     }
 
     static boolean uncleanElectionEnabled(TopicDefinition topic) {

@@ -10,6 +10,7 @@ import io.tributary.common.TopicPartition;
  * /tributary/controller                     LeaderLatch of the controller election
  * /tributary/topics/&lt;topic&gt;               TopicDefinition JSON (replicas, configs)
  * /tributary/partitions/&lt;topic&gt;/&lt;p&gt;       PartitionState JSON {leader, leaderEpoch, isr}
+ * /tributary/shutdown/&lt;id&gt;                ephemeral; broker id is shutting down (controlled shutdown)
  * </pre>
  * Topic names are validated before they become path segments (they cannot contain '/').
  */
@@ -21,12 +22,17 @@ public final class ZNodes {
     public static final String CONTROLLER = ROOT + "/controller";
     public static final String TOPICS = ROOT + "/topics";
     public static final String PARTITIONS = ROOT + "/partitions";
+    public static final String SHUTDOWN = ROOT + "/shutdown";
 
     private ZNodes() {
     }
 
     public static String broker(int id) {
         return BROKERS + "/" + id;
+    }
+
+    public static String shuttingDown(int id) {
+        return SHUTDOWN + "/" + id;
     }
 
     public static String topic(String name) {

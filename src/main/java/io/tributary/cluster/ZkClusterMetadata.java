@@ -10,6 +10,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +57,7 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
     private final Map<Integer, BrokerInfo> brokers = new ConcurrentHashMap<>();
     private final Map<String, Versioned<TopicDefinition>> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
+    private final Set<Integer> shuttingDown = ConcurrentHashMap.newKeySet();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private CuratorCache cache;
     private BrokerRegistration registration;
@@ -187,6 +190,9 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
                 BrokerInfo broker = ZkJson.broker(bytes);
                 brokers.put(broker.id(), broker);
                 notify(ClusterListener::onBrokersChanged);
+            } else if (path.startsWith(ZNodes.SHUTDOWN + "/")) {
+                shuttingDown.add(Integer.parseInt(path.substring(ZNodes.SHUTDOWN.length() + 1)));
+                notify(ClusterListener::onBrokersChanged);
             } else if (path.startsWith(ZNodes.TOPICS + "/")) {
                 String name = path.substring(ZNodes.TOPICS.length() + 1);
                 Versioned<TopicDefinition> current = topics.get(name);
@@ -215,6 +221,9 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
         if (path.startsWith(ZNodes.BROKERS + "/")) {
             String id = path.substring(ZNodes.BROKERS.length() + 1);
             brokers.remove(Integer.parseInt(id));
+            notify(ClusterListener::onBrokersChanged);
+        } else if (path.startsWith(ZNodes.SHUTDOWN + "/")) {
+            shuttingDown.remove(Integer.parseInt(path.substring(ZNodes.SHUTDOWN.length() + 1)));
             notify(ClusterListener::onBrokersChanged);
         } else if (path.startsWith(ZNodes.TOPICS + "/")) {
             String name = path.substring(ZNodes.TOPICS.length() + 1);
@@ -282,6 +291,29 @@ public final class ZkClusterMetadata implements ClusterMetadata, AutoCloseable {
     @Override
     public Map<Integer, BrokerInfo> liveBrokers() {
         return Map.copyOf(brokers);
+    }
+
+    /** Only brokers still registered: a marker outliving its broker's registration does not count. */
+    @Override
+    public Set<Integer> shuttingDownBrokers() {
+        Set<Integer> ids = new java.util.HashSet<>(shuttingDown);
+        ids.retainAll(brokers.keySet());
+        return Set.copyOf(ids);
+    }
+
+    /** An ephemeral znode, so it goes with this broker's session. */
+    @Override
+    public void announceShutdown() {
+        try {
+            client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(ZNodes.shuttingDown(self.id()));
+        } catch (KeeperException.NodeExistsException ignored) {
+            // announced already
+        } catch (Exception e) {
+            throw unavailable("announcing the shutdown of broker " + self.id(), e);
+        }
+        shuttingDown.add(self.id());
+        notify(ClusterListener::onBrokersChanged);
     }
 
     @Override

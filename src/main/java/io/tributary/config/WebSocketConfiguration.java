@@ -3,6 +3,7 @@ package io.tributary.config;
 import io.tributary.api.codec.ProduceRequestReader;
 import io.tributary.api.ws.ConsumeHandler;
 import io.tributary.api.ws.ProduceHandler;
+import io.tributary.api.ws.SessionDrain;
 import io.tributary.cluster.ClusterMetadata;
 import io.tributary.group.GroupCoordinator;
 import io.tributary.replication.ReplicaManager;
@@ -32,9 +33,11 @@ import java.util.Map;
 public class WebSocketConfiguration implements WebFluxConfigurer {
 
     private final StreamingProperties properties;
+    private final SessionDrain drain;
 
-    public WebSocketConfiguration(StreamingProperties properties) {
+    public WebSocketConfiguration(StreamingProperties properties, SessionDrain drain) {
         this.properties = properties;
+        this.drain = drain;
     }
 
     @Bean
@@ -62,7 +65,7 @@ public class WebSocketConfiguration implements WebFluxConfigurer {
     @Override
     public WebSocketService getWebSocketService() {
         int maxFrame = (int) Math.min(Integer.MAX_VALUE, properties.maxIncomingFrame().toBytes());
-        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+        return drain.guard(new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame))));
     }
 }

@@ -241,12 +241,20 @@ final class FollowerFetcher implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops the thread: it finishes the fetch in progress (an interrupt during a log write would
+     * close the log's file channel and fail its directory) and is interrupted only if it has not
+     * ended within 5 seconds.
+     */
     public void close() {
         running = false;
         wake();
-        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

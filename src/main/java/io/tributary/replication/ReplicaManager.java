@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * and checks every {@code replica.lag.time.max.ms / 2} for followers that fell behind.
  *
  * <p>State changes run one at a time on a dedicated thread, off ZooKeeper's event thread; a
- * partition stops being fetched before it becomes leader. Thread safety: thread-safe.
+ * partition stops being fetched before it becomes leader. A broker in a controlled shutdown is not
+ * taken into an ISR. Thread safety: thread-safe.
  */
 public final class ReplicaManager implements ClusterListener, AutoCloseable {
 
@@ -166,7 +167,7 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
         isrThread.execute(() -> {
             boolean written = false;
             try {
-                if (partition.isLeader() && cluster.sessionHealthy()) {
+                if (partition.isLeader() && cluster.sessionHealthy() && !addsBrokerShuttingDown(expected, newIsr)) {
                     written = cluster.compareAndSetPartitionState(partition.topicPartition(), expected,
                             expected.withIsr(newIsr));
                 }
@@ -183,6 +184,12 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
                 }
             }
         });
+    }
+
+    /** A broker in a controlled shutdown is not taken (back) into an ISR. */
+    private boolean addsBrokerShuttingDown(PartitionState expected, List<Integer> newIsr) {
+        Set<Integer> leaving = cluster.shuttingDownBrokers();
+        return newIsr.stream().anyMatch(r -> leaving.contains(r) && !expected.isr().contains(r));
     }
 
     private void maybeShrinkIsrs() {

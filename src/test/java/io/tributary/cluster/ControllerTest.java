@@ -69,4 +69,29 @@ class ControllerTest {
     void aHealthyPartitionIsLeftAlone() {
         assertThat(Controller.decide(CLEAN, 0, new PartitionState(1, 0, List.of(1, 2, 3), 0), Set.of(1, 2, 3))).isNull();
     }
+
+    @Test
+    void aLeaderShuttingDownHandsOverToAnotherIsrMemberAndLeavesTheIsr() {
+        PartitionState s = new PartitionState(1, 4, List.of(1, 2, 3), 7);
+
+        PartitionState next = Controller.decide(CLEAN, 0, s, Set.of(1, 2, 3), Set.of(1));
+
+        assertThat(next).isEqualTo(new PartitionState(2, 5, List.of(2, 3), 7));
+    }
+
+    @Test
+    void aLeaderShuttingDownWithNoOtherIsrMemberStays() {
+        assertThat(Controller.decide(CLEAN, 0, new PartitionState(1, 4, List.of(1), 7), Set.of(1, 2, 3), Set.of(1)))
+                .isNull();
+    }
+
+    @Test
+    void aFollowerShuttingDownLeavesTheIsrAndIsNotPreferred() {
+        PartitionState s = new PartitionState(2, 4, List.of(2, 1, 3), 7);
+
+        PartitionState next = Controller.decide(CLEAN, 0, s, Set.of(1, 2, 3), Set.of(1));
+
+        assertThat(next).isEqualTo(new PartitionState(2, 4, List.of(2, 3), 7));
+        assertThat(Controller.decide(CLEAN, 0, next, Set.of(1, 2, 3), Set.of(1))).isNull();
+    }
 }

@@ -20,6 +20,7 @@ import org.springframework.http.MediaType;
 import io.tributary.api.rest.Problem;
 import io.tributary.api.rest.ProblemExamples;
 import io.tributary.api.rest.TopicController;
+import io.tributary.api.ws.SessionDrain;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -54,11 +55,13 @@ public class TopicEventsController {
     private final ConsumeService consume;
     private final int readBytes;
     private final Duration heartbeat;
+    private final SessionDrain drain;
 
-    public TopicEventsController(ConsumeService consume,
+    public TopicEventsController(ConsumeService consume, SessionDrain drain,
                                  @Value("${tributary.streaming.event-read-bytes:64KB}") DataSize readBytes,
                                  @Value("${tributary.streaming.heartbeat:15s}") Duration heartbeat) {
         this.consume = consume;
+        this.drain = drain;
         this.readBytes = (int) readBytes.toBytes();
         this.heartbeat = heartbeat;
     }
@@ -103,7 +106,7 @@ public class TopicEventsController {
                     headers.setContentType(MediaType.TEXT_EVENT_STREAM);
                     headers.setCacheControl("no-cache");
                     headers.set("X-Accel-Buffering", "no");
-                    return response.writeAndFlushWith(stream(start, response).map(Mono::just));
+                    return response.writeAndFlushWith(drain.untilDrained(stream(start, response)).map(Mono::just));
                 });
     }
 
