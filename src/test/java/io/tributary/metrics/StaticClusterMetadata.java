@@ -8,6 +8,7 @@ import io.tributary.cluster.TopicDefinition;
 import io.tributary.common.TopicPartition;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -90,5 +91,14 @@ final class StaticClusterMetadata implements ClusterMetadata {
 
     @Override
     public void addListener(ClusterListener listener) {
+    }
+
+    @Override
+    public Set<Integer> shuttingDownBrokers() {
+        return Set.of();
+    }
+
+    @Override
+    public void announceShutdown() {
     }
 }
