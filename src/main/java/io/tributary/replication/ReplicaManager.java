@@ -283,6 +283,23 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
         return List.copyOf(partitions.values());
     }
 
+    /**
+     * The partitions this broker follows that have a leader but do not count this broker in their
+     * ISR yet: it is still catching up (after a start, or after falling behind). Partitions without
+     * a leader are not listed, as no follower can catch up with them.
+     */
+    public List<TopicPartition> followersNotInSync() {
+        List<TopicPartition> behind = new java.util.ArrayList<>();
+        for (Partition p : partitions.values()) {
+            PartitionState s = p.state();
+            if (!p.isLeader() && s != null && s.hasLeader() && s.leader() != brokerId && !s.isr().contains(brokerId)) {
+                behind.add(p.topicPartition());
+            }
+        }
+        behind.sort(java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        return behind;
+    }
+
     /** ISR changes this broker wrote as leader that removed replicas, since it started. */
     public long isrShrinks() {
         return isrShrinks.sum();

@@ -67,6 +67,13 @@ class IsrIT {
 
         pauseFetching(followers.get(0));
         await().atMost(LONG).until(() -> !cluster.state(tp).isr().contains(followers.get(0)));
+        int behind = followers.get(0);
+        await().atMost(LONG).untilAsserted(() ->
+                assertThat(cluster.bean(behind, ReplicaManager.class).followersNotInSync()).containsExactly(tp));
+        cluster.client(behind).get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.components.replicas.status").isEqualTo("OUT_OF_SERVICE")
+                .jsonPath("$.components.replicas.details.partitions[0]").isEqualTo(tp.toString());
         produce(leader, "lagging", "all", "{\"value\":1}", 200);
         pauseFetching(followers.get(1));
         await().atMost(LONG).until(() -> cluster.state(tp).isr().equals(List.of(leader)));
@@ -95,6 +102,12 @@ class IsrIT {
             assertThat(cluster.state(tp).isr()).hasSize(3);
             assertThat(cluster.partition(cluster.state(tp).leader(), tp).highWatermark()).isEqualTo(endBefore + 1);
         });
+        for (int follower : followers) {
+            await().atMost(LONG).untilAsserted(() ->
+                    assertThat(cluster.bean(follower, ReplicaManager.class).followersNotInSync()).isEmpty());
+            cluster.client(follower).get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.components.replicas.status").isEqualTo("UP");
+        }
         long expands = List.of(1, 2, 3).stream().mapToLong(id -> cluster.bean(id, ReplicaManager.class).isrExpands()).sum();
         assertThat(expands).as("ISR expands written by the leaders").isGreaterThanOrEqualTo(2);
         cluster.client(leader).get().uri("/api/v1/topics/lagging/partitions/0/records?offset=2").exchange()

@@ -12,7 +12,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.file.Path;
 
-/** The health groups Kubernetes probes: liveness is the process, readiness adds ZooKeeper and the logs. */
+/** The health groups Kubernetes probes: liveness is the process, readiness adds ZooKeeper, the logs and replica catch-up. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class HealthGroupsIT {
@@ -37,6 +37,8 @@ class HealthGroupsIT {
                 .jsonPath("$.components.zookeeper.details.brokerId").isEqualTo(1)
                 .jsonPath("$.components.zookeeper.details.controllerId").isEqualTo(1)
                 .jsonPath("$.components.logDirectory.status").isEqualTo("UP")
+                .jsonPath("$.components.replicas.status").isEqualTo("UP")
+                .jsonPath("$.components.replicas.details.catchingUp").isEqualTo(0)
                 .jsonPath("$.components.readinessState.status").isEqualTo("UP");
     }
 
@@ -47,6 +49,7 @@ class HealthGroupsIT {
                 .jsonPath("$.status").isEqualTo("UP")
                 .jsonPath("$.components.livenessState.status").isEqualTo("UP")
                 .jsonPath("$.components.zookeeper").doesNotExist()
-                .jsonPath("$.components.logDirectory").doesNotExist();
+                .jsonPath("$.components.logDirectory").doesNotExist()
+                .jsonPath("$.components.replicas").doesNotExist();
     }
 }
