@@ -106,9 +106,10 @@ public final class LogOffsetStore implements OffsetStore {
         synchronized (this) {
             if (cluster.topic(TOPIC).isEmpty()) {
                 try {
-                    topics.createTopic(TOPIC, configuredPartitions, replicationFactor,
-                            Map.of(LogConfig.CLEANUP_POLICY, "compact"));
-                    LOG.info("Created {} with {} partitions", TOPIC, configuredPartitions);
+                    int factor = replicationFactor > 0 ? replicationFactor
+                            : Math.max(1, Math.min(3, cluster.liveBrokers().size()));
+                    topics.createTopic(TOPIC, configuredPartitions, factor, Map.of(LogConfig.CLEANUP_POLICY, "compact"));
+                    LOG.info("Created {} with {} partitions, replication factor {}", TOPIC, configuredPartitions, factor);
                 } catch (TributaryException e) {
                     if (e.code() != ErrorCode.TOPIC_ALREADY_EXISTS) {
                         throw e;

@@ -40,7 +40,7 @@ class RollingRestartIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = new ClusterHarness(root, 3, "--tributary.group.offsets-topic-partitions=3",
-                "--tributary.group.offsets-topic-replication-factor=3", "--tributary.group.session-timeout=3s",
+                "--tributary.group.session-timeout=3s",
                 "--tributary.group.rebalance-timeout=5s", "--tributary.group.timer-tick=100ms");
         for (int id = 1; id <= 3; id++) {
             ports.put(id, cluster.restPort(id));
