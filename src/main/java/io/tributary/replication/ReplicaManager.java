@@ -14,7 +14,9 @@ import io.tributary.log.LogConfig;
 import io.tributary.log.LogManager;
 import io.tributary.log.PartitionLog;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -289,14 +291,14 @@ public final class ReplicaManager implements ClusterListener, AutoCloseable {
      * a leader are not listed, as no follower can catch up with them.
      */
     public List<TopicPartition> followersNotInSync() {
-        List<TopicPartition> behind = new java.util.ArrayList<>();
+        List<TopicPartition> behind = new ArrayList<>();
         for (Partition p : partitions.values()) {
             PartitionState s = p.state();
             if (!p.isLeader() && s != null && s.hasLeader() && s.leader() != brokerId && !s.isr().contains(brokerId)) {
                 behind.add(p.topicPartition());
             }
         }
-        behind.sort(java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        behind.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         return behind;
     }
 
