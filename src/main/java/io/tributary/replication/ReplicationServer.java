@@ -3,6 +3,7 @@ package io.tributary.replication;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.tributary.replication.ReplicationCodec.Frame;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The leader side of the replication channel: a reactor-netty TCP server that reads
  * length-prefixed frames ({@link ReplicationCodec}), hands each to the request handler off the
  * event loop, and writes the answer with the request's correlation id. Requests on one connection
- * are served concurrently (a long-polling fetch does not hold up a forwarded produce), so answers
+ * are started one at a time in arrival order, on a worker of that connection (so the produces a
+ * broker forwards for one client are appended in the order they were sent), and then finish
+ * concurrently: a long-polling fetch waits without holding up the requests behind it, so answers
  * may come back out of order; the correlation id pairs them.
  *
  * <p>The handler is set after the broker's replicas exist; until then every request fails
@@ -38,8 +41,13 @@ public final class ReplicationServer implements AutoCloseable {
                 .doOnConnection(c -> c.addHandlerFirst(new LengthFieldBasedFrameDecoder(
                         ReplicationCodec.MAX_FRAME_BYTES, 0, ReplicationCodec.FRAME_LENGTH_LENGTH, 0,
                         ReplicationCodec.FRAME_LENGTH_LENGTH)))
-                .handle((in, out) -> out.sendByteArray(in.receive().asByteArray()
-                        .flatMap(this::serve, MAX_IN_FLIGHT_PER_CONNECTION)))
+                .handle((in, out) -> {
+                    Scheduler.Worker worker = Schedulers.boundedElastic().createWorker();
+                    in.withConnection(c -> c.onDispose(worker::dispose));
+                    Scheduler inArrivalOrder = Schedulers.fromExecutor(worker::schedule);
+                    return out.sendByteArray(in.receive().asByteArray()
+                            .flatMap(bytes -> serve(bytes, inArrivalOrder), MAX_IN_FLIGHT_PER_CONNECTION));
+                })
                 .bindNow();
         LOG.info("Replication channel listening on {}:{}", host, server.port());
     }
@@ -57,14 +65,14 @@ public final class ReplicationServer implements AutoCloseable {
         this.handler = handler;
     }
 
-    private Mono<byte[]> serve(byte[] bytes) {
+    private Mono<byte[]> serve(byte[] bytes, Scheduler inArrivalOrder) {
         Frame frame = Frame.parse(bytes);
         Function<Frame, Mono<ByteBuffer>> h = handler;
         if (h == null) {
             return Mono.empty();
         }
         return Mono.defer(() -> h.apply(frame))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(inArrivalOrder)
                 .map(body -> ReplicationCodec.frame(frame.apiKey(), frame.correlationId(), body))
                 .onErrorResume(e -> {
                     LOG.warn("Replication request {} failed: {}", frame.apiKey(), e.toString());

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Streams served by any broker: a WebSocket or SSE consumer connected to one broker reads
+ * Streams served by any broker: a WebSocket producer writes through the leader; a WebSocket or
+ * SSE consumer connected to one broker reads
  * partitions led by others (from their leaders, behind the scenes), and keeps its place when a
  * partition's leadership moves mid-stream, away from another broker to this one and back again,
  * with no record lost or delivered twice. A REST group member read on its coordinator gets the
@@ -117,6 +118,27 @@ class StreamRoutingIT {
                     .as("every offset once, in order, across two leader changes")
                     .isEqualTo(IntStream.range(0, sent).mapToObj(i -> (long) i).toList());
             assertThat(received).extracting(r -> r.get("value").asInt()).isEqualTo(IntStream.range(0, sent).boxed().toList());
+        }
+    }
+
+    @Test
+    void aWebSocketProducerOnABrokerThatIsNoReplicaWritesThroughTheLeader() {
+        cluster.createTopic(1, "written", 1, 1, Map.of());
+        int leader = leader("written", 0);
+        int via = leader == 1 ? 2 : 1;
+        int reader = 6 - leader - via;
+        try (WsTestClient ws = WsTestClient.connect(cluster.restPort(via), "/ws/v1/produce?topic=written&acks=all")) {
+            for (int i = 0; i < 20; i++) {
+                ws.send("{\"id\":" + i + ",\"records\":[{\"value\":" + i + "}]}");
+            }
+            for (int i = 0; i < 20; i++) {
+                JsonNode ack = ws.next("ack");
+                assertThat(ack.get("id").asInt()).isEqualTo(i);
+                assertThat(ack.get("offsets").get(0).get("offset").asLong()).isEqualTo(i);
+            }
+        }
+        try (WsTestClient ws = WsTestClient.connect(cluster.restPort(reader), "/ws/v1/consume?topic=written&from=earliest")) {
+            assertThat(ws.records(20)).extracting(r -> r.get("value").asInt()).isEqualTo(IntStream.range(0, 20).boxed().toList());
         }
     }
 

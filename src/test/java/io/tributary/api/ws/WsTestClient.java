@@ -94,7 +94,7 @@ public final class WsTestClient implements AutoCloseable {
         reader.request(n);
     }
 
-    void send(String json) {
+    public void send(String json) {
         var ws = session.get();
         outgoing.emitNext(ws.textMessage(json), Sinks.EmitFailureHandler.busyLooping(WAIT));
     }
