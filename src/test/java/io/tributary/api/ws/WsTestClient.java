@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.fail;
  * sees every frame as it arrives, before it is queued; {@link #drop()} ends the TCP connection
  * without a close frame, as a crash would.
  */
-final class WsTestClient implements AutoCloseable {
+public final class WsTestClient implements AutoCloseable {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -69,7 +69,7 @@ final class WsTestClient implements AutoCloseable {
         connected.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    static WsTestClient connect(int port, String pathAndQuery) {
+    public static WsTestClient connect(int port, String pathAndQuery) {
         return new WsTestClient(port, pathAndQuery, Long.MAX_VALUE);
     }
 
@@ -79,7 +79,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** Closes the TCP connection at once, with no close frame: the server sees a dropped connection. */
-    void drop() {
+    public void drop() {
         channel.get().close();
         closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
         connection.dispose();
@@ -94,7 +94,7 @@ final class WsTestClient implements AutoCloseable {
         reader.request(n);
     }
 
-    void send(String json) {
+    public void send(String json) {
         var ws = session.get();
         outgoing.emitNext(ws.textMessage(json), Sinks.EmitFailureHandler.busyLooping(WAIT));
     }
@@ -105,7 +105,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** The next frame; fails when none comes in time. */
-    JsonNode next() {
+    public JsonNode next() {
         try {
             JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
@@ -119,14 +119,14 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** The next frame, which must have the given type. */
-    JsonNode next(String type) {
+    public JsonNode next(String type) {
         JsonNode frame = next();
         assertThat(frame.path("type").asString()).as(frame.toString()).isEqualTo(type);
         return frame;
     }
 
     /** Records from records frames until {@code count} have arrived; fails on any other frame. */
-    List<JsonNode> records(int count) {
+    public List<JsonNode> records(int count) {
         List<JsonNode> records = new ArrayList<>();
         while (records.size() < count) {
             JsonNode frame = next("records");
@@ -135,7 +135,7 @@ final class WsTestClient implements AutoCloseable {
         return records;
     }
 
-    CloseStatus awaitClose() {
+    public CloseStatus awaitClose() {
         return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
