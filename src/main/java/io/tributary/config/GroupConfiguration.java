@@ -16,6 +16,7 @@ import io.tributary.group.ReplicaLogOffsets;
 import io.tributary.metadata.AuditedCommit;
 import io.tributary.metadata.OffsetCommitTrail;
 import io.tributary.replication.ReplicaManager;
+import io.tributary.service.FetchService;
 import io.tributary.service.OffsetService;
 import io.tributary.service.ProduceService;
 import io.tributary.service.TopicService;
@@ -96,8 +97,8 @@ public class GroupConfiguration {
     }
 
     @Bean
-    MemberFetcher memberFetcher(GroupCoordinator coordinator, ReplicaManager replicas) {
-        return new MemberFetcher(coordinator, replicas);
+    MemberFetcher memberFetcher(GroupCoordinator coordinator, FetchService fetcher) {
+        return new MemberFetcher(coordinator, fetcher);
     }
 
     @Bean(destroyMethod = "close")

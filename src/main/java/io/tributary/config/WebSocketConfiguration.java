@@ -10,6 +10,7 @@ import io.tributary.group.CoordinatorRouter;
 import io.tributary.group.GroupCoordinator;
 import io.tributary.replication.ReplicaManager;
 import io.tributary.service.ConsumeService;
+import io.tributary.service.OffsetService;
 import io.tributary.service.ProduceService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,8 +45,8 @@ public class WebSocketConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
-    ConsumeService consumeService(ClusterMetadata cluster, ReplicaManager replicas) {
-        return new ConsumeService(cluster, replicas, task -> Schedulers.boundedElastic().schedule(task));
+    ConsumeService consumeService(ClusterMetadata cluster, ReplicaManager replicas, OffsetService offsets) {
+        return new ConsumeService(cluster, replicas, offsets, task -> Schedulers.boundedElastic().schedule(task));
     }
 
     @Bean

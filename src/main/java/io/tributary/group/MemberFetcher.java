@@ -4,8 +4,6 @@ import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.log.record.Record;
-import io.tributary.replication.Partition;
-import io.tributary.replication.ReplicaManager;
 import io.tributary.service.FetchResult;
 import io.tributary.service.FetchService;
 
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,13 +39,16 @@ public final class MemberFetcher {
                                 List<PartitionRecords> records) {
     }
 
+    /** How long a poll waits before trying a partition again that had no reachable leader. */
+    private static final long UNREADABLE_PAUSE_MS = 200;
+
     private final GroupCoordinator coordinator;
-    private final ReplicaManager replicas;
+    private final FetchService fetcher;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    public MemberFetcher(GroupCoordinator coordinator, ReplicaManager replicas) {
+    public MemberFetcher(GroupCoordinator coordinator, FetchService fetcher) {
         this.coordinator = coordinator;
-        this.replicas = replicas;
+        this.fetcher = fetcher;
     }
 
     public CompletableFuture<MemberRecords> fetch(String group, String memberId, String token, int maxRecords,
@@ -68,47 +70,97 @@ public final class MemberFetcher {
     private CompletableFuture<MemberRecords> attempt(String group, String memberId, String token,
                                                      GroupCoordinator.PollSnapshot snapshot, int maxRecords,
                                                      int maxBytes, long deadlineNanos) {
-        List<CompletableFuture<?>> wakeups = new ArrayList<>();
-        wakeups.add(snapshot.change());
-        Map<TopicPartition, FetchResult> read = new HashMap<>();
-        int records = maxRecords;
-        int bytes = maxBytes;
         List<TopicPartition> partitions = new ArrayList<>(snapshot.positions().keySet());
         partitions.sort(PartitionOrder.ORDER);
         int start = partitions.isEmpty() ? 0 : Math.floorMod(rotation.getAndIncrement(), partitions.size());
-        for (int i = 0; i < partitions.size() && records > 0 && bytes > 0; i++) {
-            TopicPartition tp = partitions.get((start + i) % partitions.size());
+        List<TopicPartition> order = new ArrayList<>(partitions.size());
+        for (int i = 0; i < partitions.size(); i++) {
+            order.add(partitions.get((start + i) % partitions.size()));
+        }
+        Reads reads = new Reads(maxRecords, maxBytes);
+        CompletableFuture<Reads> chain = CompletableFuture.completedFuture(reads);
+        for (TopicPartition tp : order) {
             long position = snapshot.positions().get(tp);
-            Partition partition;
-            try {
-                partition = replicas.leaderPartition(tp);
-            } catch (TributaryException e) {
-                continue;
+            chain = chain.thenCompose(r -> r.full() ? CompletableFuture.completedFuture(r)
+                    : readOne(group, memberId, tp, position, r));
+        }
+        return chain.thenCompose(r -> {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (!r.read.isEmpty() || remaining <= 0) {
+                return CompletableFuture.completedFuture(finish(group, memberId, snapshot, r.read));
             }
-            wakeups.add(partition.nextHighWatermarkAdvance());
-            FetchResult result;
-            try {
-                result = FetchService.readNow(partition, position, records, bytes);
-            } catch (OffsetOutOfRangeException e) {
-                coordinator.resetPosition(group, memberId, tp, position);
+            List<CompletableFuture<?>> wakeups = new ArrayList<>();
+            wakeups.add(snapshot.change());
+            if (r.reset) {
                 wakeups.add(CompletableFuture.completedFuture(null));
-                continue;
             }
-            if (!result.records().isEmpty()) {
-                read.put(tp, result);
-                records -= result.records().size();
-                bytes -= result.records().stream().mapToInt(Record::sizeInBytes).sum();
+            long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining));
+            order.forEach(tp -> wakeups.add(longPoll(tp, snapshot.positions().get(tp), waitMs)));
+            return CompletableFuture.anyOf(wakeups.toArray(CompletableFuture[]::new))
+                    .orTimeout(remaining, TimeUnit.NANOSECONDS)
+                    .handle((ok, timeout) -> null)
+                    .thenCompose(ignored -> attempt(group, memberId, token,
+                            coordinator.poll(group, memberId, token, true), maxRecords, maxBytes, deadlineNanos));
+        });
+    }
+
+    /** What one attempt has read so far, and the budget left. Confined to the attempt's chain. */
+    private static final class Reads {
+        final Map<TopicPartition, FetchResult> read = new HashMap<>();
+        int records;
+        int bytes;
+        boolean reset;
+
+        Reads(int records, int bytes) {
+            this.records = records;
+            this.bytes = bytes;
+        }
+
+        boolean full() {
+            return records <= 0 || bytes <= 0;
+        }
+    }
+
+    /**
+     * Reads what {@code tp} has now, here or at its leader. A position outside the log is reset
+     * by the coordinator's policy; a partition without a reachable leader reads nothing this time.
+     */
+    private CompletableFuture<Reads> readOne(String group, String memberId, TopicPartition tp, long position, Reads r) {
+        CompletableFuture<FetchResult> fetch;
+        try {
+            fetch = fetcher.fetch(tp, position, r.records, r.bytes, 0);
+        } catch (RuntimeException e) {
+            fetch = CompletableFuture.failedFuture(e);
+        }
+        return fetch.handle((result, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof OffsetOutOfRangeException) {
+                coordinator.resetPosition(group, memberId, tp, position);
+                r.reset = true;
+            } else if (cause == null && !result.records().isEmpty()) {
+                r.read.put(tp, result);
+                r.records -= result.records().size();
+                r.bytes -= result.records().stream().mapToInt(Record::sizeInBytes).sum();
             }
+            return r;
+        });
+    }
+
+    /**
+     * Completes when {@code tp} may have something at {@code position}: the leader's long poll
+     * answered. A partition that cannot be read now (no leader) wakes the poll after a pause, not
+     * at once, so a leaderless partition does not spin it.
+     */
+    private CompletableFuture<?> longPoll(TopicPartition tp, long position, long waitMs) {
+        CompletableFuture<FetchResult> poll;
+        try {
+            poll = fetcher.fetch(tp, position, 1, 1, waitMs);
+        } catch (RuntimeException e) {
+            poll = CompletableFuture.failedFuture(e);
         }
-        long remaining = deadlineNanos - System.nanoTime();
-        if (!read.isEmpty() || remaining <= 0) {
-            return CompletableFuture.completedFuture(finish(group, memberId, snapshot, read));
-        }
-        return CompletableFuture.anyOf(wakeups.toArray(CompletableFuture[]::new))
-                .orTimeout(remaining, TimeUnit.NANOSECONDS)
-                .handle((ok, timeout) -> null)
-                .thenCompose(ignored -> attempt(group, memberId, token, coordinator.poll(group, memberId, token, true),
-                        maxRecords, maxBytes, deadlineNanos));
+        return poll.exceptionallyCompose(e -> CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(Math.min(waitMs, UNREADABLE_PAUSE_MS), TimeUnit.MILLISECONDS))
+                .thenApply(ignored -> null));
     }
 
     private MemberRecords finish(String group, String memberId, GroupCoordinator.PollSnapshot snapshot,

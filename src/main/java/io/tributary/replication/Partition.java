@@ -134,6 +134,7 @@ public final class Partition {
         }
         ackWaiters.failAll(notLeader());
         dataSignal.fire();
+        signal.fire();
     }
 
     /** Gives up the leader role at once (the ZooKeeper session is in doubt, or the broker stops). */
@@ -143,6 +144,7 @@ public final class Partition {
         }
         ackWaiters.failAll(notLeader());
         dataSignal.fire();
+        signal.fire();
     }
 
     void setMinInsyncReplicas(int value) {
@@ -313,7 +315,10 @@ public final class Partition {
         return read;
     }
 
-    /** A future completed the next time the high watermark moves (take it before checking). */
+    /**
+     * A future completed the next time the high watermark moves or the role changes (take it before
+     * checking), so a reader waiting on a leader learns at once that it no longer leads.
+     */
     public CompletableFuture<Void> nextHighWatermarkAdvance() {
         return signal.nextAdvance();
     }

@@ -2,21 +2,19 @@ package io.tributary.service;
 
 import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.TopicPartition;
-import io.tributary.log.LogReadResult;
 import io.tributary.log.record.Record;
 import io.tributary.log.record.RecordBatch;
-import io.tributary.replication.Partition;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * One read cycle of a {@link ConsumeSession}: whole batches from each claimed partition in turn,
  * until the byte budget is spent (at least one batch) or the credit runs out, keeping only records
- * at or after the partition's position and below the high watermark taken before the read. It
+ * at or after the partition's position and below the high watermark the source read under (a
+ * partition led elsewhere is read from its leader; see {@link PartitionSources}). It
  * touches no session state; the session applies the result under its lock. Blocking (file reads):
  * run it off network threads. Not thread-safe; one per cycle.
  */
@@ -41,11 +39,11 @@ final class ChunkReader {
     record Result(List<PartitionRead> partitions, List<Reset> resets, long readBytes) {
     }
 
-    private final Function<TopicPartition, Partition> leaders;
+    private final PartitionSources sources;
     private int readBudget;
 
-    ChunkReader(Function<TopicPartition, Partition> leaders, int maxBytes) {
-        this.leaders = leaders;
+    ChunkReader(PartitionSources sources, int maxBytes) {
+        this.sources = sources;
         this.readBudget = maxBytes;
     }
 
@@ -57,23 +55,22 @@ final class ChunkReader {
         long readBytes = 0;
         for (int i = 0; i < claims.size() && readBudget > 0 && messages > 0 && bytes > 0; i++) {
             Claim claim = claims.get(i);
-            Partition partition = leaders.apply(claim.tp());
-            CompletableFuture<Void> advance = partition.nextHighWatermarkAdvance();
-            long highWatermark = partition.highWatermark();
             long position = claim.position();
-            if (position >= highWatermark) {
-                reads.set(i, idle(position, advance));
-                continue;
-            }
-            LogReadResult read;
+            PartitionSource.Read read;
             try {
-                read = partition.read(position, readBudget);
+                read = sources.read(claim.tp(), position, readBudget);
             } catch (OffsetOutOfRangeException e) {
-                long resetTo = position < e.logStartOffset() ? e.logStartOffset() : highWatermark;
+                long resetTo = position < e.logStartOffset() ? e.logStartOffset() : e.logEndOffset();
                 resets.add(new Reset(claim.tp(), resetTo, e));
                 reads.set(i, new PartitionRead(List.of(), position, 0, null, resetTo));
                 continue;
             }
+            if (read.isIdle()) {
+                reads.set(i, idle(position, read.wakeUp()));
+                continue;
+            }
+            long highWatermark = read.highWatermark();
+            CompletableFuture<Void> advance = read.wakeUp();
             readBudget -= read.records().sizeInBytes();
             readBytes += read.records().sizeInBytes();
             List<Record> records = new ArrayList<>();

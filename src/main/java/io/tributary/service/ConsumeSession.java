@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * A stream of committed records from a changing set of partitions to one consumer, written out by
@@ -32,9 +31,9 @@ import java.util.function.Function;
  * batch), on the {@code reader} executor (file reads never run on a network thread); hand the
  * records to the sink as one {@link Chunk}; start the next cycle only when the sink says the chunk
  * was written. So at most one chunk is in flight and a slow consumer stops the reads instead of
- * filling memory. A cycle that finds nothing registers on each idle partition's
- * {@link Partition#nextHighWatermarkAdvance()} (taken before the read, so no advance is missed) and
- * stops: the next append wakes it. No polling, no timers.
+ * filling memory. A cycle that finds nothing registers on each idle partition's wake-up future (locally
+ * {@link Partition#nextHighWatermarkAdvance()}, taken before the read, so no advance is missed;
+ * remotely the leader's long-polled answer) and stops: the next commit wakes it. No polling loop.
  *
  * <p><b>Invariants.</b> Records at or above the high watermark are never delivered. A partition's
  * records are delivered in offset order, each once, from its position. A chunk carries records of
@@ -52,9 +51,12 @@ import java.util.function.Function;
  * {@link #assign}s what it gains at the committed offsets; a {@link DeliveryListener} sees the
  * positions written, for auto-commit. A plain subscription is the same session assigned once.
  *
- * <p><b>Not noticed while idle:</b> a session waiting on the high watermark learns that this broker
- * stopped leading a partition, or that its topic was deleted, at its next read (the next append
- * anywhere it waits), not at once.
+ * <p><b>Leaders.</b> Each partition is read from its leader through {@link PartitionSources}: the
+ * local replica while this broker leads it, otherwise the leader's broker over the replication
+ * channel. When the leadership moves (an election, a controlled shutdown, a broker lost) the
+ * partition answers idle until the new leader is known, then continues from its position there,
+ * so a stream on any broker follows the change without losing or repeating records. Only errors
+ * that cannot pass (the topic was deleted, I/O) end the session.
  *
  * <p>Thread safety: thread-safe. State is guarded by the session's lock; the sink is called by one
  * thread at a time and never while the lock is held.
@@ -128,7 +130,7 @@ public final class ConsumeSession implements AutoCloseable {
     private record Claim(Slot slot, long position, long epoch) {
     }
 
-    private final Function<TopicPartition, Partition> leaders;
+    private final PartitionSources sources;
     private final Executor reader;
     private final Sink sink;
     private final Options options;
@@ -150,12 +152,11 @@ public final class ConsumeSession implements AutoCloseable {
     private long maxChunkReadBytes;
 
     /**
-     * @param leaders where each partition is read: the partition this broker leads (throws
-     *                NOT_LEADER or TOPIC_NOT_FOUND otherwise, which ends the session)
+     * @param sources where each partition is read: its leader, here or on another broker
      */
-    ConsumeSession(Function<TopicPartition, Partition> leaders, Executor reader, Sink sink, Options options,
+    ConsumeSession(PartitionSources sources, Executor reader, Sink sink, Options options,
                    DeliveryListener listener, Consumer<ConsumeSession> onClose) {
-        this.leaders = leaders;
+        this.sources = sources;
         this.reader = reader;
         this.sink = sink;
         this.options = options;
@@ -183,6 +184,7 @@ public final class ConsumeSession implements AutoCloseable {
     public CompletableFuture<Void> revoke(Set<TopicPartition> partitions) {
         synchronized (lock) {
             slots.keySet().removeAll(partitions);
+            sources.forget(partitions);
             if (phase == Phase.SENDING && partitions.stream().anyMatch(inFlight::contains)) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 afterInFlight.add(done);
@@ -305,7 +307,7 @@ public final class ConsumeSession implements AutoCloseable {
         }
         ChunkReader.Result read;
         try {
-            read = new ChunkReader(leaders, options.maxChunkBytes()).read(claims.stream()
+            read = new ChunkReader(sources, options.maxChunkBytes()).read(claims.stream()
                     .map(c -> new ChunkReader.Claim(c.slot().tp, c.position())).toList(), messageBudget, byteBudget);
         } catch (TributaryException e) {
             fail(e);

@@ -33,6 +33,17 @@ public final class TestPartitions {
         return partition;
     }
 
+    /** Gives up the leader role, as when leadership moves to another broker or the topic is deleted. */
+    public static void stopLeading(Partition partition) {
+        partition.stopLeading();
+    }
+
+    /** Leads again, in a new leader epoch. */
+    public static void leadAgain(Partition partition) {
+        PartitionState old = partition.state();
+        partition.makeLeader(new PartitionState(1, old.leaderEpoch() + 1, List.of(1), old.version() + 1), List.of(1));
+    }
+
     /** Moves the high watermark as far as the log now allows. */
     public static void advance(Partition partition) {
         partition.maybeAdvanceHighWatermark();

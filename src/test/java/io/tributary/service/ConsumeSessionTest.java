@@ -42,6 +42,8 @@ class ConsumeSessionTest {
     private final ExecutorService reader = Executors.newFixedThreadPool(2);
     private final RecordingSink sink = new RecordingSink();
     private volatile boolean leading = true;
+    private volatile boolean deleted;
+    private final java.util.concurrent.atomic.AtomicInteger lookupsWhileNotLeading = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void partitions() {
@@ -58,12 +60,16 @@ class ConsumeSessionTest {
     }
 
     private ConsumeSession open(int maxChunkBytes, boolean credit) {
-        return new ConsumeSession(tp -> {
+        return new ConsumeSession(PartitionSources.localOnly(tp -> {
+            if (deleted) {
+                throw new TributaryException(ErrorCode.TOPIC_NOT_FOUND, "no topic " + tp.topic());
+            }
             if (!leading) {
+                lookupsWhileNotLeading.incrementAndGet();
                 throw new TributaryException(ErrorCode.NOT_LEADER, "not leading " + tp);
             }
             return partitions.get(tp);
-        }, reader, sink, new ConsumeSession.Options(maxChunkBytes, 10_000, credit),
+        }), reader, sink, new ConsumeSession.Options(maxChunkBytes, 10_000, credit),
                 ConsumeSession.DeliveryListener.NONE, s -> { });
     }
 
@@ -169,13 +175,35 @@ class ConsumeSessionTest {
     }
 
     @Test
-    void losingLeadershipEndsTheSessionWithTheError() {
+    void aPartitionWhoseLeadershipMovesAwayAndBackContinuesFromItsPositionWithoutLossOrRepeat() {
         ConsumeSession session = open(1 << 20, false);
         session.assign(Map.of(TP0, 0L));
+        append(TP0, 2);
+        assertThat(offsets(sink.next(), TP0)).containsExactly(0L, 1L);
+
         leading = false;
+        TestPartitions.stopLeading(partitions.get(TP0));
+        await().until(() -> lookupsWhileNotLeading.get() >= 2);
+        assertThat(session.isClosed()).isFalse();
+
+        TestPartitions.leadAgain(partitions.get(TP0));
+        leading = true;
+        append(TP0, 2);
+        assertThat(offsets(sink.next(), TP0)).containsExactly(2L, 3L);
+        assertThat(sink.failure.get()).isNull();
+    }
+
+    @Test
+    void aDeletedTopicEndsTheSessionWithTheError() {
+        ConsumeSession session = open(1 << 20, false);
+        session.assign(Map.of(TP0, 0L));
         append(TP0, 1);
+        assertThat(offsets(sink.next(), TP0)).containsExactly(0L);
+
+        deleted = true;
+        TestPartitions.stopLeading(partitions.get(TP0));
         await().until(() -> sink.failure.get() != null);
-        assertThat(sink.failure.get().code()).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(sink.failure.get().code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
         assertThat(session.isClosed()).isTrue();
     }
 

@@ -152,8 +152,7 @@ public final class ConsumeHandler implements WebSocketHandler {
         connection.attach(session);
         InetSocketAddress remote = ws.getHandshakeInfo().getRemoteAddress();
         GroupMembership membership = new GroupMembership(groups, options, out, session,
-                Schedulers.boundedElastic().createWorker(), remote == null ? null : remote.getHostString(),
-                consume::leads);
+                Schedulers.boundedElastic().createWorker(), remote == null ? null : remote.getHostString());
         self.set(membership);
         connection.attach(membership);
         if (options.resumeToken() != null) {

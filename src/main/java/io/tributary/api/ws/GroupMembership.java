@@ -27,7 +27,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +64,6 @@ import org.slf4j.LoggerFactory;
 final class GroupMembership implements MemberListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupMembership.class);
-    private static final long LEADER_WAIT_MS = 30_000;
-    private static final long LEADER_POLL_MS = 50;
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
@@ -80,14 +77,6 @@ final class GroupMembership implements MemberListener {
     private final Map<TopicPartition, Long> delivered = new ConcurrentHashMap<>();
     /** What auto-commit last committed, per partition. Only touched on the worker. */
     private final Map<TopicPartition, Long> autoCommitted = new HashMap<>();
-    /**
-     * Assigned partitions this broker does not lead yet (a topic that just grew), with their start
-     * offsets: they start once it does, or after {@link #LEADER_WAIT_MS} (then the session fails
-     * with NOT_LEADER, as a plain subscription would). Guarded by {@code lock}.
-     */
-    private final Map<TopicPartition, Long> waiting = new HashMap<>();
-    private final Predicate<TopicPartition> readable;
-    private long waitingSinceMs;
     private final Object lock = new Object();
     /** Coordinator callbacks held until the joined frame is out; null after. Guarded by {@code lock}. */
     private List<Runnable> held = new ArrayList<>();
@@ -100,10 +89,8 @@ final class GroupMembership implements MemberListener {
     private volatile Disposable autoCommitTimer;
 
     GroupMembership(GroupCoordinator coordinator, ConsumeRequest.GroupOptions options, Outbox out,
-                    ConsumeSession session, Scheduler.Worker worker, String clientAddress,
-                    Predicate<TopicPartition> readable) {
+                    ConsumeSession session, Scheduler.Worker worker, String clientAddress) {
         this.coordinator = coordinator;
-        this.readable = readable;
         this.options = options;
         this.out = out;
         this.session = session;
@@ -202,49 +189,8 @@ final class GroupMembership implements MemberListener {
                 .ascii(",\"partitions\":");
         partitions(frame, shown).ascii("}");
         out.send(frame.toByteArray());
-        Map<TopicPartition, Long> ready = new HashMap<>();
-        start.forEach((tp, offset) -> {
-            if (readable.test(tp)) {
-                waiting.remove(tp);
-                ready.put(tp, offset);
-            } else {
-                waiting.put(tp, offset);
-            }
-        });
-        if (!ready.isEmpty()) {
-            session.assign(ready);
-        }
-        if (ready.size() < start.size()) {
-            waitingSinceMs = System.currentTimeMillis();
-            scheduleWaiting();
-        }
-    }
-
-    private void scheduleWaiting() {
-        try {
-            worker.schedule(this::startWaiting, LEADER_POLL_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // the connection ended
-        }
-    }
-
-    /** Starts the waiting partitions this broker now leads (all of them once the wait is over). */
-    private void startWaiting() {
-        synchronized (lock) {
-            boolean over = System.currentTimeMillis() - waitingSinceMs >= LEADER_WAIT_MS;
-            Map<TopicPartition, Long> ready = new HashMap<>();
-            waiting.forEach((tp, offset) -> {
-                if (over || readable.test(tp)) {
-                    ready.put(tp, offset);
-                }
-            });
-            ready.keySet().forEach(waiting::remove);
-            if (!ready.isEmpty()) {
-                session.assign(ready);
-            }
-            if (!waiting.isEmpty()) {
-                scheduleWaiting();
-            }
+        if (!start.isEmpty()) {
+            session.assign(start);
         }
     }
 
@@ -255,12 +201,6 @@ final class GroupMembership implements MemberListener {
     private void revoked(Set<TopicPartition> partitions, CompletableFuture<Void> done) {
         int revokedIn = generation;
         Map<TopicPartition, Long> before = new HashMap<>(session.positions());
-        partitions.forEach(tp -> {
-            Long notStarted = waiting.remove(tp);
-            if (notStarted != null) {
-                before.put(tp, notStarted);
-            }
-        });
         session.revoke(partitions).whenComplete((ok, error) -> onWorker(() -> {
             Map<TopicPartition, Long> last = new TreeMap<>(ORDER);
             for (TopicPartition tp : partitions) {
