@@ -50,8 +50,9 @@ import java.util.TreeMap;
  * answers it with {@code NOT_COORDINATOR}. A request with no known live coordinator is served here
  * and gets the same retriable problem, as does one whose coordinator cannot be reached.
  *
- * <p>{@link #withOtherBrokers} gathers the groups every other live broker coordinates, for the
- * cluster-wide list. Thread safety: thread-safe.
+ * <p>The coordinator sees the forwarding broker as the client, so the audit trail records that
+ * broker's address for a forwarded commit. {@link #withOtherBrokers} gathers the groups every
+ * other live broker coordinates, for the cluster-wide list. Thread safety: thread-safe.
  */
 public final class GroupForwarding implements WebFilter {
 

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * controlled shutdown) or a connection that ended without a close. The client then gets a final
  * error frame, {@code NOT_COORDINATOR}, retriable and fatal, and a 1012 (service restart) close:
  * it reconnects, to any broker, and joins again, continuing from the group's committed offsets.
- * A coordinator that cannot be reached at all gives the same frame and a 1013 close.
+ * A coordinator that cannot be reached at all gives the same frame and a 1013 close. The
+ * coordinator sees this broker as the member's client address.
  *
  * <p>Thread safety: thread-safe.
  */
