@@ -11,6 +11,8 @@ import io.tributary.group.CoordinatorPlacement;
 import io.tributary.group.GroupDescription;
 import io.tributary.group.GroupDescription.PartitionLag;
 import io.tributary.group.LogOffsetStore;
+import io.tributary.service.ConsumeService;
+import io.tributary.service.ConsumeSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -199,6 +202,46 @@ class GroupRoutingIT {
 
     @Test
     @Order(4)
+    void aRelayedMemberThatDoesNotReadHoldsTheCoordinatorBack() {
+        String group = groupCoordinatedBy(1, "slow-");
+        TopicPartition tp = new TopicPartition("slow", 0);
+        cluster.createTopic(1, tp.topic(), 1, 1, Map.of());
+        String value = "x".repeat(1000);
+        String batch = IntStream.range(0, 1000).mapToObj(i -> "{\"value\":\"" + value + "\"}")
+                .collect(Collectors.joining(",", "{\"records\":[", "]}")); // about 1 MB
+        try (WsTestClient relayed = WsTestClient.connectNotReading(cluster.restPort(2),
+                memberQuery(group, tp.topic()) + "&valueFormat=string")) {
+            ConsumeService coordinator = cluster.bean(1, ConsumeService.class);
+            await().atMost(LONG).until(() -> session(coordinator, tp) != null);
+            for (int i = 0; i < 40; i++) {
+                cluster.client(1).post().uri("/api/v1/topics/" + tp.topic() + "/records")
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(batch).exchange().expectStatus().isOk();
+            }
+            long produced = cluster.partition(cluster.state(tp).leader(), tp).highWatermark();
+            // The sockets' buffers on both hops fill and the coordinator's session stops reading the
+            // log: far less than the 40 MB produced left it, so nothing piles up in the relay.
+            ConsumeSession session = session(coordinator, tp);
+            AtomicLong previous = new AtomicLong(-1);
+            await().atMost(LONG).until(() -> {
+                long position = session.positions().get(tp);
+                return previous.getAndSet(position) == position && session.stats().chunksInFlight() == 1;
+            });
+            assertThat(session.positions().get(tp)).isLessThan(produced);
+
+            relayed.request(Long.MAX_VALUE);
+            relayed.next("joined");
+            relayed.next("assigned");
+            List<Long> offsets = relayed.records((int) produced).stream().map(r -> r.path("offset").asLong()).toList();
+            assertThat(offsets).isSorted().doesNotHaveDuplicates().hasSize((int) produced);
+        }
+    }
+
+    private static ConsumeSession session(ConsumeService service, TopicPartition tp) {
+        return service.sessions().stream().filter(s -> s.positions().containsKey(tp)).findFirst().orElse(null);
+    }
+
+    @Test
+    @Order(5)
     void aRelayedMemberWhoseCoordinatorStopsReconnectsAndContinuesFromItsCommit() {
         int coordinator = 1;
         int survivor = 2;

@@ -86,11 +86,11 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     /** Connects but reads no frame until {@link #request(long)}. */
-    static WsTestClient connectNotReading(int port, String pathAndQuery) {
+    public static WsTestClient connectNotReading(int port, String pathAndQuery) {
         return new WsTestClient(port, pathAndQuery, 0);
     }
 
-    void request(long n) {
+    public void request(long n) {
         reader.request(n);
     }
 
