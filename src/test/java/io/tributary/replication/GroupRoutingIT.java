@@ -20,17 +20,23 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -163,6 +169,18 @@ class GroupRoutingIT {
         cluster.client(2).get().uri("/api/v1/groups/" + group).header(GroupForwarding.FORWARDED_BY, "1")
                 .exchange().expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.code").isEqualTo("NOT_COORDINATOR").jsonPath("$.retriable").isEqualTo(true);
+
+        HttpHeaders marked = new HttpHeaders();
+        marked.set(GroupForwarding.FORWARDED_BY, "1");
+        List<String> frames = new CopyOnWriteArrayList<>();
+        AtomicReference<CloseStatus> close = new AtomicReference<>();
+        new ReactorNettyWebSocketClient().execute(
+                URI.create("ws://127.0.0.1:" + cluster.restPort(2) + memberQuery(group, TOPIC)), marked,
+                ws -> ws.receive().doOnNext(m -> frames.add(m.getPayloadAsText()))
+                        .then(ws.closeStatus()).doOnNext(close::set).then())
+                .block(LONG);
+        assertThat(frames.get(0)).contains("\"code\":\"NOT_COORDINATOR\"");
+        assertThat(close.get().getCode()).isEqualTo(1013);
     }
 
     @Test
