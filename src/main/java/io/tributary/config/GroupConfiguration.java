@@ -1,9 +1,11 @@
 package io.tributary.config;
 
+import io.tributary.api.rest.GroupForwarding;
 import io.tributary.cluster.ZkClusterMetadata;
 import io.tributary.common.Time;
 import io.tributary.group.AsyncCommitAuditLog;
 import io.tributary.group.CommitAudit;
+import io.tributary.group.CoordinatorRouter;
 import io.tributary.group.GroupAdmin;
 import io.tributary.group.GroupCoordinator;
 import io.tributary.group.GroupSettings;
@@ -22,6 +24,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.codec.ServerCodecConfigurer;
 
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires consumer groups: the {@code __consumer_offsets} store, the coordinator and its timer, the
- * REST member fetcher, and the audit trail (the JPA trail behind the coordinator's audit port).
+ * REST member fetcher, the audit trail (the JPA trail behind the coordinator's audit port), and the
+ * routing of group requests to the coordinating broker.
  */
 @Configuration(proxyBeanMethods = false)
 public class GroupConfiguration {
@@ -78,6 +83,17 @@ public class GroupConfiguration {
     @Bean
     GroupAdmin groupAdmin(GroupCoordinator coordinator) {
         return new GroupAdmin(coordinator);
+    }
+
+    @Bean
+    CoordinatorRouter coordinatorRouter(GroupCoordinator coordinator, ZkClusterMetadata cluster) {
+        return new CoordinatorRouter(coordinator, cluster);
+    }
+
+    @Bean
+    GroupForwarding groupForwarding(CoordinatorRouter router, ReactorResourceFactory resources,
+                                    ServerCodecConfigurer codecs) {
+        return new GroupForwarding(router, resources, codecs);
     }
 
     @Bean

@@ -2,9 +2,11 @@ package io.tributary.config;
 
 import io.tributary.api.codec.ProduceRequestReader;
 import io.tributary.api.ws.ConsumeHandler;
+import io.tributary.api.ws.CoordinatorRelay;
 import io.tributary.api.ws.ProduceHandler;
 import io.tributary.api.ws.SessionDrain;
 import io.tributary.cluster.ClusterMetadata;
+import io.tributary.group.CoordinatorRouter;
 import io.tributary.group.GroupCoordinator;
 import io.tributary.replication.ReplicaManager;
 import io.tributary.service.ConsumeService;
@@ -12,6 +14,7 @@ import io.tributary.service.OffsetService;
 import io.tributary.service.ProduceService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -47,8 +50,14 @@ public class WebSocketConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
-    ConsumeHandler consumeHandler(ConsumeService consume, GroupCoordinator groups, JsonMapper mapper) {
-        return new ConsumeHandler(consume, groups, mapper, (int) properties.readBytes().toBytes(),
+    CoordinatorRelay coordinatorRelay(CoordinatorRouter router, ReactorResourceFactory resources) {
+        return new CoordinatorRelay(router, resources);
+    }
+
+    @Bean
+    ConsumeHandler consumeHandler(ConsumeService consume, GroupCoordinator groups, CoordinatorRelay relay,
+                                  JsonMapper mapper) {
+        return new ConsumeHandler(consume, groups, relay, mapper, (int) properties.readBytes().toBytes(),
                 properties.readMaxRecords(), (int) properties.maxFrameBytes().toBytes());
     }
 

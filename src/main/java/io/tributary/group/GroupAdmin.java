@@ -50,13 +50,21 @@ public final class GroupAdmin {
         this.coordinator = coordinator;
     }
 
-    /** Every group this broker coordinates: with members, or with committed offsets. */
+    /**
+     * Every group this broker coordinates now: with members, or with committed offsets. Groups it
+     * coordinated before its offsets partition moved away are left to their new coordinator.
+     */
     public List<GroupSummary> list() {
         Map<String, GroupSummary> result = new TreeMap<>();
         for (String id : coordinator.store().groups()) {
-            result.put(id, new GroupSummary(id, GroupState.EMPTY, 0, null, 0));
+            if (coordinator.coordinatorFor(id).local()) {
+                result.put(id, new GroupSummary(id, GroupState.EMPTY, 0, null, 0));
+            }
         }
         for (ConsumerGroup group : coordinator.groups()) {
+            if (!coordinator.coordinatorFor(group.id()).local()) {
+                continue;
+            }
             synchronized (group) {
                 if (group.state() != GroupState.DEAD) {
                     result.put(group.id(), new GroupSummary(group.id(), group.state(), group.generation(),

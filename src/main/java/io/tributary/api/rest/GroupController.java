@@ -58,7 +58,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** Consumer groups: REST members (join, fetch, commit, leave), views with lag, offset resets and the audit trail. */
+/**
+ * Consumer groups: REST members (join, fetch, commit, leave), views with lag, offset resets and the
+ * audit trail. Requests for a group coordinated by another broker never reach these methods there:
+ * {@link GroupForwarding} sends them to the coordinator. The audit trail is the coordinator's:
+ * each broker keeps the commits it coordinated, so after the group's coordination moved the
+ * history shows the commits since.
+ */
 @RestController
 @Validated
 @RequestMapping("/api/v1/groups")
@@ -78,14 +84,16 @@ public class GroupController {
     private final MemberFetcher fetcher;
     private final OffsetCommitTrail trail;
     private final RecordCodec codec;
+    private final GroupForwarding forwarding;
 
     public GroupController(GroupCoordinator coordinator, GroupAdmin admin, MemberFetcher fetcher,
-                           OffsetCommitTrail trail, RecordCodec codec) {
+                           OffsetCommitTrail trail, RecordCodec codec, GroupForwarding forwarding) {
         this.coordinator = coordinator;
         this.admin = admin;
         this.fetcher = fetcher;
         this.trail = trail;
         this.codec = codec;
+        this.forwarding = forwarding;
     }
 
     @PostMapping("/{group}/members")
@@ -205,14 +213,21 @@ public class GroupController {
     }
 
     @GetMapping
-    @Operation(summary = "List the groups this broker coordinates")
+    @Operation(summary = "List the groups of the cluster",
+            description = "Each broker coordinates a share of the groups; the one asked gathers the others' lists. "
+                    + "BROKER_NOT_AVAILABLE (retriable) when a live broker does not answer.")
     @ApiResponse(responseCode = "200", description = "The groups", content = @Content(examples = @ExampleObject(
             value = "[{\"group\":\"billing\",\"state\":\"STABLE\",\"generation\":4,\"assignor\":\"range\",\"members\":2}]")))
     @ApiResponse(responseCode = "406", description = "The Accept header allows no JSON (INVALID_REQUEST)",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "INVALID_REQUEST", value = ProblemExamples.NOT_ACCEPTABLE)))
-    public Mono<List<GroupSummary>> list() {
-        return TopicController.blocking(admin::list);
+    @ApiResponse(responseCode = "503", description = "Retriable: a live broker did not answer (BROKER_NOT_AVAILABLE)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "BROKER_NOT_AVAILABLE",
+                            value = ProblemExamples.GROUPS_BROKER_NOT_AVAILABLE)))
+    public Mono<List<GroupSummary>> list(ServerHttpRequest http) {
+        Mono<List<GroupSummary>> local = TopicController.blocking(admin::list);
+        return GroupForwarding.isForwarded(http.getHeaders()) ? local : local.flatMap(forwarding::withOtherBrokers);
     }
 
     @GetMapping("/{group}")

@@ -99,6 +99,11 @@ public final class ProblemExamples {
             + "\"detail\":\"ZooKeeper failed while creating topic 'orders': ConnectionLossException\","
             + "\"instance\":\"/api/v1/topics\",\"code\":\"BROKER_NOT_AVAILABLE\",\"retriable\":true}";
 
+    public static final String GROUPS_BROKER_NOT_AVAILABLE = "{\"type\":\"urn:tributary:error:broker-not-available\","
+            + "\"title\":\"Broker not available\",\"status\":503,"
+            + "\"detail\":\"Broker 2 did not list the groups it coordinates: Connection refused\","
+            + "\"instance\":\"/api/v1/groups\",\"code\":\"BROKER_NOT_AVAILABLE\",\"retriable\":true}";
+
     private ProblemExamples() {
     }
     public static final String UNKNOWN_MEMBER_ID = "{\"type\":\"urn:tributary:error:unknown-member-id\","

@@ -31,7 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code ?group=}) is the same session with an assignment that follows the group, driven by a
  * {@link GroupMembership}. A member whose socket closes with a close handshake leaves the group at
  * once; one whose connection drops keeps its partitions (delivering nothing) until it resumes with
- * its token or the grace period ends. Thread safety: thread-safe.
+ * its token or the grace period ends.
+ *
+ * <p>A group member's socket on a broker that does not coordinate its group is relayed to the
+ * coordinator by a {@link CoordinatorRelay}: the client sees the coordinator's frames as if it had
+ * connected there, and when the coordinator goes away it gets a retriable NOT_COORDINATOR error
+ * frame and a 1012 close, reconnects and joins again. Thread safety: thread-safe.
  */
 public final class ConsumeHandler implements WebSocketHandler {
 
@@ -40,6 +45,7 @@ public final class ConsumeHandler implements WebSocketHandler {
 
     private final ConsumeService consume;
     private final GroupCoordinator groups;
+    private final CoordinatorRelay relay;
     private final JsonMapper mapper;
     private final int readBytes;
     private final int maxReadRecords;
@@ -53,10 +59,11 @@ public final class ConsumeHandler implements WebSocketHandler {
     /** Group members connected here, by token: a member that resumes takes over from its old socket. */
     private final Map<String, GroupMembership> members = new ConcurrentHashMap<>();
 
-    public ConsumeHandler(ConsumeService consume, GroupCoordinator groups, JsonMapper mapper, int readBytes,
-                          int maxReadRecords, int maxFrameBytes) {
+    public ConsumeHandler(ConsumeService consume, GroupCoordinator groups, CoordinatorRelay relay, JsonMapper mapper,
+                          int readBytes, int maxReadRecords, int maxFrameBytes) {
         this.consume = consume;
         this.groups = groups;
+        this.relay = relay;
         this.mapper = mapper;
         this.readBytes = readBytes;
         this.maxReadRecords = maxReadRecords;
@@ -65,6 +72,13 @@ public final class ConsumeHandler implements WebSocketHandler {
 
     @Override
     public Mono<Void> handle(WebSocketSession ws) {
+        return Mono.fromCallable(() -> relay.coordinatorFor(ws.getHandshakeInfo()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(coordinator -> coordinator.isPresent() ? relay.relay(ws, coordinator.get()) : serve(ws));
+    }
+
+    /** Serves the socket here: a plain subscription, or a member of a group this broker coordinates (or refuses). */
+    private Mono<Void> serve(WebSocketSession ws) {
         Outbox out = new Outbox(ws);
         AtomicReference<ConsumeConnection> connection = new AtomicReference<>();
         AtomicReference<GroupMembership> member = new AtomicReference<>();

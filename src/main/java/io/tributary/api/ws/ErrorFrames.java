@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
  * 1008 policy violation        bad input: parameters, frames, unknown topic or partition, offsets
  * 1009 message too big         RECORD_TOO_LARGE, REQUEST_TOO_LARGE
  * 1013 try again later         retriable server conditions (NOT_LEADER, STORAGE_ERROR, ...)
+ * 1012 service restart         NOT_COORDINATOR: a relayed member's coordinator went away ({@link CoordinatorRelay})
  * 1011 server error            anything unexpected
  * </pre>
  */

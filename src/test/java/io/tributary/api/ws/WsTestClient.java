@@ -79,18 +79,18 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     /** Closes the TCP connection at once, with no close frame: the server sees a dropped connection. */
-    void drop() {
+    public void drop() {
         channel.get().close();
         closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
         connection.dispose();
     }
 
     /** Connects but reads no frame until {@link #request(long)}. */
-    static WsTestClient connectNotReading(int port, String pathAndQuery) {
+    public static WsTestClient connectNotReading(int port, String pathAndQuery) {
         return new WsTestClient(port, pathAndQuery, 0);
     }
 
-    void request(long n) {
+    public void request(long n) {
         reader.request(n);
     }
 
