@@ -3,7 +3,6 @@ package io.tributary.replication;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.tributary.replication.ReplicationCodec.Frame;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
@@ -64,7 +63,7 @@ public final class ReplicationServer implements AutoCloseable {
             return Mono.empty();
         }
         return Mono.defer(() -> h.apply(frame))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .map(body -> ReplicationCodec.frame(frame.apiKey(), frame.correlationId(), body))
                 .onErrorResume(e -> {
                     LOG.warn("Replication request {} failed: {}", frame.apiKey(), e.toString());
