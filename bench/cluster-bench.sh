@@ -13,8 +13,8 @@
 # project root so application.yml applies (on-ack fsync). Every record has a 100-byte value;
 # requests go to the leader of the partitions they write. Raw output: target/bench/cluster/.
 #
-#   bash bench/cluster-bench.sh             full run (about 15 minutes)
-#   bash bench/cluster-bench.sh --quick     short smoke run (about 5 minutes)
+#   bash bench/cluster-bench.sh             full run (about 25 minutes)
+#   bash bench/cluster-bench.sh --quick     short smoke run (about 10 minutes)
 #   options: --skip-build  --reps=N (failover repetitions per timeout)
 #            --timeouts=default,10s,6s,4s (session timeouts for the failover curve; default: the broker's)
 #            --only=throughput,e2e,failover  --tick-ms=N (the ZooKeeper server's tickTime, default 2000)
@@ -43,7 +43,7 @@ else
   WARMUP=10 DURATION=15 E2E_SECONDS=20
   REPS=${REPS:-2} TIMEOUTS=${TIMEOUTS:-default,10s,6s,4s}
 fi
-VALUE_BYTES=100 PARTITIONS=6 CONNECTIONS_PER_PARTITION=2 E2E_RATE=10000 E2E_TICK_MS=10
+VALUE_BYTES=100 PARTITIONS=6 CONNECTIONS_PER_PARTITION=2 E2E_RATE=10000 E2E_TICK_MS=30
 BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:--Xmx384m}
 BROKERS=(1 2 3)
 
@@ -258,7 +258,7 @@ run_failover() {
     pids=""
     for id in "${BROKERS[@]}"; do pids+="${pids:+,}$id=${PID[broker-$id]}"; done
     run_case failover "$name" --brokers="$BROKER_URLS" --pids="$pids" --topic=failover --partition=0 --warmup=3 \
-      --interval-ms=10 --timeout-ms=1000 --max-seconds=90
+      --workers=4 --retry-ms=10 --timeout-ms=1000 --max-seconds=90
     victim=$(get killed); sed -i '/^killed /d' "$RESULTS"
     kill_ms=$(grep -o 'at epoch ms [0-9]*' "$OUT/$name.err" | awk '{ print $4 }' || true)
     [ -z "$victim" ] || [ -z "$kill_ms" ] || failover_timeline "$name" "$kill_ms" "$victim"

@@ -39,8 +39,8 @@ import static io.tributary.bench.front.FrontBench.result;
  *          one WebSocket consumer per partition at its leader; latency from send to delivery
  * await    --brokers= --topic= --timeout-seconds=
  *          waits until every partition is led by its preferred replica with every replica in sync
- * failover --brokers= --pids=1=pid,... --topic= --partition= --warmup= --interval-ms= --timeout-ms= --max-seconds=
- *          SIGKILLs the partition's leader under a steady acks=all producer on another broker, and
+ * failover --brokers= --pids=1=pid,... --topic= --partition= --warmup= --workers= --retry-ms= --timeout-ms= --max-seconds=
+ *          SIGKILLs the partition's leader under steady acks=all producers on another broker, and
  *          reports the time from the kill to the first acknowledged request sent after it
  * </pre>
  */
@@ -210,7 +210,7 @@ public final class ClusterBench {
         long maxNanos = TimeUnit.SECONDS.toNanos(a.integer("max-seconds", 90));
         try (FailoverProbe probe = new FailoverProbe(view.url(survivor), path,
                 Payloads.batch(a.integer("records", 10), VALUE_BYTES, partition),
-                a.integer("interval-ms", 10), a.integer("timeout-ms", 1000))) {
+                a.integer("workers", 4), a.integer("retry-ms", 10), a.integer("timeout-ms", 1000))) {
             probe.start();
             // the warm-up counts from the first acknowledgement: a cold cluster on a busy machine is slow to give it
             long firstDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

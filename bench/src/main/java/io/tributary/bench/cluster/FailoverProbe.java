@@ -11,18 +11,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A steady producer for the failover case: every {@code intervalMs} one batch request with
- * {@code acks=all} to one broker, without waiting for earlier ones (so a request hanging on a
- * dead leader does not hold up the next), each given up after {@code timeoutMs}. A client that
- * retries every retriable error at once with a short timeout: the first request sent after the
- * kill that is acknowledged marks the end of the failover. Every outcome is kept with its send
- * and completion time. Thread safety: {@link #start} once; the outcome queue is concurrent.
+ * A steady producer for the failover case: {@code workers} clients, each sending one batch request
+ * with {@code acks=all} to one broker, waiting for its answer or giving up after {@code timeoutMs},
+ * and sending the next at once (after an error, {@code retryMs} later): a client that retries every
+ * error with a short timeout. A closed loop, so a slow cluster is not buried under requests it can
+ * no longer answer in time. The first request sent after the kill that is acknowledged marks the
+ * end of the failover. Every outcome is kept with its send and completion time. Thread safety:
+ * {@link #start} once; the outcome queue is concurrent.
  */
 final class FailoverProbe implements AutoCloseable {
 
@@ -41,45 +40,41 @@ final class FailoverProbe implements AutoCloseable {
     private final byte[] body;
     private final Duration timeout;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    private final Thread ticker;
+    private final int workers;
+    private final long retryMs;
     private volatile boolean running = true;
 
-    FailoverProbe(String baseUrl, String path, byte[] body, long intervalMs, long timeoutMs) {
+    FailoverProbe(String baseUrl, String path, byte[] body, int workers, long retryMs, long timeoutMs) {
         this.timeout = Duration.ofMillis(timeoutMs);
-        this.pool = ConnectionProvider.builder("bench-failover").maxConnections(256).pendingAcquireMaxCount(-1)
+        this.pool = ConnectionProvider.builder("bench-failover").maxConnections(workers).pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(timeout).build();
         this.client = HttpClient.create(pool).baseUrl(baseUrl).responseTimeout(timeout)
                 .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
         this.path = path;
         this.body = body.clone();
-        this.ticker = new Thread(() -> tick(TimeUnit.MILLISECONDS.toNanos(intervalMs)), "failover-probe");
-        this.ticker.setDaemon(true);
+        this.workers = workers;
+        this.retryMs = retryMs;
     }
 
     void start() {
-        ticker.start();
-    }
-
-    private void tick(long periodNanos) {
-        long next = System.nanoTime();
-        while (running) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            send();
-            next += periodNanos;
+        for (int i = 0; i < workers; i++) {
+            // staggered, so that the workers' requests spread over time
+            Mono.delay(Duration.ofMillis(i * retryMs)).then(Mono.defer(this::sendOnce))
+                    .repeat(() -> running).subscribe();
         }
     }
 
-    private void send() {
+    private Mono<Void> sendOnce() {
         long sent = System.nanoTime();
-        client.post().uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+        return client.post().uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .map(text -> response.status().code() == 200 ? "ok" : errorKind(response.status().code(), text)))
                 .timeout(timeout)
                 .onErrorResume(e -> Mono.just(e.getClass().getSimpleName()))
-                .subscribe(result -> outcomes.add(new Outcome(sent, System.nanoTime(), result)));
+                .flatMap(result -> {
+                    outcomes.add(new Outcome(sent, System.nanoTime(), result));
+                    return "ok".equals(result) ? Mono.<Void>empty() : Mono.delay(Duration.ofMillis(retryMs)).then();
+                });
     }
 
     private static String errorKind(int status, String body) {
@@ -120,11 +115,6 @@ final class FailoverProbe implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        try {
-            ticker.join(1_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         pool.dispose();
     }
 }
