@@ -41,14 +41,17 @@ public record TributaryProperties(
      * @param connect           the ensemble's connect string; empty: start an embedded server
      * @param embeddedHost      the address the embedded server binds
      * @param embeddedPort      the embedded server's port (0: any free port)
-     * @param sessionTimeout    ZooKeeper session timeout; a broker silent this long loses its leaderships
+     * @param sessionTimeout    ZooKeeper session timeout; a broker silent this long loses its leaderships.
+     *                          4s (the least a server with the default tickTime of 2 s grants) keeps
+     *                          failover after a crash near 5 s, at the price of sessions lost to pauses
+     *                          near 4 s (BENCHMARKS.md, "Cluster")
      * @param connectionTimeout how long startup waits for ZooKeeper
      */
     public record Zookeeper(
             @DefaultValue("") String connect,
             @DefaultValue("127.0.0.1") @NotNull String embeddedHost,
             @DefaultValue("2181") @Min(0) int embeddedPort,
-            @DefaultValue("18s") @NotNull Duration sessionTimeout,
+            @DefaultValue("4s") @NotNull Duration sessionTimeout,
             @DefaultValue("15s") @NotNull Duration connectionTimeout) {
     }
 

@@ -14,6 +14,7 @@ import io.tributary.replication.ReplicationMessages.PartitionData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * as they came (offsets and epochs kept) and the follower's high watermark becomes
  * {@code min(leader's high watermark, local log end)}. {@code DIVERGING_EPOCH} or an offset out of
  * range send a partition back to truncation. Errors back off; an idle fetcher (no partitions)
- * sleeps on its monitor until one is added.
+ * sleeps on its monitor until one is added. A partition added while a fetch long-polls at the
+ * leader does not wait for it: the fetcher leaves that fetch (its answer, when it comes, is
+ * dropped unread) and starts a round with the new partition at once, so a new leader's first
+ * {@code acks=all} writes wait for no idle poll (up to {@code fetch-max-wait}) after a failover.
  *
  * <p>Removal is synchronous with respect to processing: {@link #remove} takes the lock that
  * processing holds, so once it returns nothing more is appended to that partition by this
@@ -62,6 +66,8 @@ final class FollowerFetcher implements AutoCloseable {
     private final Object processLock = new Object();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Completed by {@link #add}; renewed by the fetcher thread before each fetch is built. */
+    private volatile CompletableFuture<Void> added = new CompletableFuture<>();
 
     FollowerFetcher(String name, int leaderId, int localBrokerId, ReplicationClients clients, ReplicationConfig config) {
         this.leaderId = leaderId;
@@ -83,6 +89,7 @@ final class FollowerFetcher implements AutoCloseable {
             }
             assigned.put(tp, new Assignment(partition, leaderEpoch));
         }
+        added.complete(null);
         wake();
     }
 
@@ -187,8 +194,15 @@ final class FollowerFetcher implements AutoCloseable {
         }
     }
 
-    /** One fetch round; false when nothing could be fetched (back off). */
+    /**
+     * One fetch round; false when nothing could be fetched (back off). True at once, with nothing
+     * applied, when a partition is added while the fetch waits at the leader.
+     */
     private boolean fetchOnce() {
+        if (added.isDone()) {
+            added = new CompletableFuture<>();
+        }
+        CompletableFuture<Void> addedMeanwhile = added;
         List<FetchPartition> wanted = new ArrayList<>();
         for (Map.Entry<TopicPartition, Assignment> e : assigned.entrySet()) {
             if (!e.getValue().needsTruncation) {
@@ -199,8 +213,13 @@ final class FollowerFetcher implements AutoCloseable {
         if (wanted.isEmpty()) {
             return false;
         }
-        FetchResponse response = clients.fetch(leaderId, new FetchRequest(localBrokerId, config.fetchMaxWaitMs(),
-                config.fetchMaxBytes(), wanted), config.fetchMaxWaitMs() + REQUEST_TIMEOUT_MS).join();
+        CompletableFuture<FetchResponse> fetch = clients.fetch(leaderId, new FetchRequest(localBrokerId,
+                config.fetchMaxWaitMs(), config.fetchMaxBytes(), wanted), config.fetchMaxWaitMs() + REQUEST_TIMEOUT_MS);
+        CompletableFuture.anyOf(fetch, addedMeanwhile).join();
+        if (!fetch.isDone()) {
+            return true;   // a partition was added: leave this poll to the leader and fetch again with it
+        }
+        FetchResponse response = fetch.join();
         boolean progressed = false;
         synchronized (processLock) {
             for (PartitionData data : response.partitions()) {

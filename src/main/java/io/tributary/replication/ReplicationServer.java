@@ -4,7 +4,6 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.tributary.replication.ReplicationCodec.Frame;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
@@ -18,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The leader side of the replication channel: a reactor-netty TCP server that reads
  * length-prefixed frames ({@link ReplicationCodec}), hands each to the request handler off the
  * event loop, and writes the answer with the request's correlation id. Requests on one connection
- * are started one at a time in arrival order, on a worker of that connection (so the produces a
- * broker forwards for one client are appended in the order they were sent), and then finish
+ * are started one at a time in arrival order, on the connection's own
+ * {@link LogIoScheduler#serial()} (so the produces a broker forwards for one client are appended in
+ * the order they were sent, and a request given up never interrupts log I/O), and then finish
  * concurrently: a long-polling fetch waits without holding up the requests behind it, so answers
  * may come back out of order; the correlation id pairs them.
  *
@@ -42,9 +42,7 @@ public final class ReplicationServer implements AutoCloseable {
                         ReplicationCodec.MAX_FRAME_BYTES, 0, ReplicationCodec.FRAME_LENGTH_LENGTH, 0,
                         ReplicationCodec.FRAME_LENGTH_LENGTH)))
                 .handle((in, out) -> {
-                    Scheduler.Worker worker = Schedulers.boundedElastic().createWorker();
-                    in.withConnection(c -> c.onDispose(worker::dispose));
-                    Scheduler inArrivalOrder = Schedulers.fromExecutor(worker::schedule);
+                    Scheduler inArrivalOrder = LogIoScheduler.serial();
                     return out.sendByteArray(in.receive().asByteArray()
                             .flatMap(bytes -> serve(bytes, inArrivalOrder), MAX_IN_FLIGHT_PER_CONNECTION));
                 })

@@ -59,7 +59,11 @@ final class ClusterHarness implements AutoCloseable {
                 "--spring.jmx.enabled=false",
                 "--logging.level.root=WARN",
                 "--logging.level.io.tributary.cluster.Controller=INFO"));
-        args.addAll(extraArgs);
+        for (String extra : extraArgs) {   // an extra argument replaces a default of the same name
+            String name = extra.contains("=") ? extra.substring(0, extra.indexOf('=') + 1) : extra;
+            args.removeIf(arg -> arg.startsWith(name));
+            args.add(extra);
+        }
         brokers.put(id, new SpringApplicationBuilder(TributaryApplication.class, OwnNettyResources.class)
                 .run(args.toArray(String[]::new)));
     }

@@ -17,6 +17,7 @@ import io.tributary.common.ErrorCode;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.replication.Acks;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.FetchService;
 import io.tributary.service.OffsetService;
 import io.tributary.service.ProduceService;
@@ -144,7 +145,7 @@ public class RecordController {
         RecordFormat keys = RecordFormat.parse(keyFormat, RecordFormat.STRING);
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
         return Mono.defer(() -> Mono.fromFuture(produce.produce(topic, requests.read(body, keys, values), level)))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .publishOn(Schedulers.parallel())
                 .map(positions -> level == Acks.NONE
                         ? ResponseEntity.status(HttpStatus.ACCEPTED).body(new ProduceResponse(positions))
@@ -194,7 +195,7 @@ public class RecordController {
                 .map(chunks -> lines.append(concat(chunks)))
                 .concatWith(Mono.fromSupplier(lines::finish))
                 .filter(whole -> whole.length > 0)
-                .publishOn(Schedulers.boundedElastic(), 4)
+                .publishOn(LogIoScheduler.get(), 4)
                 .concatMap(whole -> Mono.fromCallable(() -> requests.readLines(whole, keys, values))
                         .filter(records -> !records.isEmpty())
                         .map(records -> produce.produce(topic, records, level)), 4)
@@ -290,7 +291,7 @@ public class RecordController {
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
         TopicPartition tp = offsets.requirePartition(topic, partition);
         return Mono.defer(() -> Mono.fromFuture(fetch.fetch(tp, offset, maxRecords, maxBytes, Math.min(maxWaitMs, 60_000))))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .publishOn(Schedulers.parallel())
                 .map(result -> new FetchResponse(result.records().stream()
                         .map(r -> codec.encode(partition, r, keys, values)).toList(),

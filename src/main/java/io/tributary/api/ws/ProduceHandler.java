@@ -6,6 +6,7 @@ import io.tributary.api.codec.RecordFormat;
 import io.tributary.common.ErrorCode;
 import io.tributary.common.TributaryException;
 import io.tributary.replication.Acks;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ProduceService;
 import io.tributary.service.RecordPosition;
@@ -92,7 +93,7 @@ public final class ProduceHandler implements WebSocketHandler {
         return ws.receive()
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(ProduceHandler::payload)
-                .publishOn(Schedulers.boundedElastic(), MAX_IN_FLIGHT)
+                .publishOn(LogIoScheduler.get(), MAX_IN_FLIGHT)
                 .map(frame -> {
                     if (stopped.get()) {
                         return Mono.<Outcome>empty(); // after a frame that was not JSON: nothing more is produced

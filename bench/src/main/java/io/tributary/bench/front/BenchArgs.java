@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code --name=value} options of a benchmark case. Thread safety: immutable after parsing. */
-final class BenchArgs {
+public final class BenchArgs {
 
     private final Map<String, String> values = new HashMap<>();
 
-    BenchArgs(String[] args, int from) {
+    public BenchArgs(String[] args, int from) {
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -19,11 +19,11 @@ final class BenchArgs {
         }
     }
 
-    String string(String name, String defaultValue) {
+    public String string(String name, String defaultValue) {
         return values.getOrDefault(name, defaultValue);
     }
 
-    String required(String name) {
+    public String required(String name) {
         String value = values.get(name);
         if (value == null) {
             throw new IllegalArgumentException("Missing --" + name + "=...");
@@ -31,11 +31,11 @@ final class BenchArgs {
         return value;
     }
 
-    int integer(String name, int defaultValue) {
+    public int integer(String name, int defaultValue) {
         return Integer.parseInt(string(name, Integer.toString(defaultValue)));
     }
 
-    long longValue(String name, long defaultValue) {
+    public long longValue(String name, long defaultValue) {
         return Long.parseLong(string(name, Long.toString(defaultValue)));
     }
 }

@@ -188,7 +188,7 @@ public final class FrontBench {
         }
     }
 
-    private static void report(String name, double rate, Meter meter) {
+    public static void report(String name, double rate, Meter meter) {
         if (meter.errors() > 0) {
             info(name + ": " + meter.errors() + " errors, first: " + meter.firstError());
         }
@@ -199,15 +199,15 @@ public final class FrontBench {
         }
     }
 
-    static void result(String name, String value) {
+    public static void result(String name, String value) {
         System.out.println("RESULT " + name + " " + value);
     }
 
-    static void info(String text) {
+    public static void info(String text) {
         System.err.println("INFO " + text);
     }
 
-    static String fmt(double value) {
+    public static String fmt(double value) {
         return String.format(Locale.ROOT, "%.3f", value);
     }
 }

@@ -18,7 +18,7 @@ import java.time.Duration;
  * streams (one long request per connection, one record per line, one position per line back).
  * Thread safety: one instance per case.
  */
-final class HttpProduceLoad implements AutoCloseable {
+public final class HttpProduceLoad implements AutoCloseable {
 
     private static final ByteBuf ERROR_FIELD =
             Unpooled.unreleasableBuffer(Unpooled.copiedBuffer("\"error\"", StandardCharsets.US_ASCII));
@@ -27,7 +27,7 @@ final class HttpProduceLoad implements AutoCloseable {
     private final HttpClient client;
     private final int connections;
 
-    HttpProduceLoad(String baseUrl, int connections) {
+    public HttpProduceLoad(String baseUrl, int connections) {
         this.connections = connections;
         this.pool = ConnectionProvider.builder("bench-produce").maxConnections(connections)
                 .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
@@ -35,7 +35,7 @@ final class HttpProduceLoad implements AutoCloseable {
     }
 
     /** Batch requests of {@code body} (holding {@code recordsPerRequest} records) until the meter stops. */
-    Mono<Void> batches(String path, byte[] body, int recordsPerRequest, Meter meter) {
+    public Mono<Void> batches(String path, byte[] body, int recordsPerRequest, Meter meter) {
         return Flux.range(0, connections)
                 .flatMap(worker -> Mono.defer(() -> postOnce(path, body))
                         .doOnNext(status -> {

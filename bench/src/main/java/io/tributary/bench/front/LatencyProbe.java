@@ -18,28 +18,39 @@ import java.util.concurrent.locks.LockSupport;
  * waiting for earlier requests (a late tick sends at once, so the rate holds). Runs on its own
  * thread. Thread safety: {@link #run} on one thread; the counters are atomic.
  */
-final class LatencyProbe implements AutoCloseable {
+public final class LatencyProbe implements AutoCloseable {
 
     private final ConnectionProvider pool;
     private final HttpClient client;
     private final String path;
     private final int perTick;
     private final int valueBytes;
-    final AtomicLong sent = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
-    volatile String firstFailure;
+    private final int[] partitions;
+    private int nextPartition;
+    public final AtomicLong sent = new AtomicLong();
+    public final AtomicLong failed = new AtomicLong();
+    public volatile String firstFailure;
 
-    LatencyProbe(String baseUrl, String topic, String acks, int perTick, int valueBytes) {
+    public LatencyProbe(String baseUrl, String topic, String acks, int perTick, int valueBytes) {
+        this(baseUrl, topic, acks, perTick, valueBytes, new int[0]);
+    }
+
+    /**
+     * As the other constructor, each record naming one of {@code partitions} in turn (none given: the
+     * broker spreads them).
+     */
+    public LatencyProbe(String baseUrl, String topic, String acks, int perTick, int valueBytes, int[] partitions) {
         this.pool = ConnectionProvider.builder("bench-latency").maxConnections(32).pendingAcquireMaxCount(-1).build();
         this.client = HttpClient.create(pool).baseUrl(baseUrl).responseTimeout(Duration.ofSeconds(30))
                 .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
         this.path = "/api/v1/topics/" + topic + "/records?acks=" + acks;
         this.perTick = perTick;
         this.valueBytes = valueBytes;
+        this.partitions = partitions.clone();
     }
 
     /** Sends one request every {@code tickMs} milliseconds until {@code endNanos}. */
-    void run(long endNanos, int tickMs) {
+    public void run(long endNanos, int tickMs) {
         long tick = System.nanoTime();
         long period = TimeUnit.MILLISECONDS.toNanos(tickMs);
         while (tick < endNanos) {
@@ -56,7 +67,9 @@ final class LatencyProbe implements AutoCloseable {
         StringBuilder body = new StringBuilder(perTick * (valueBytes + 16) + 16).append("{\"records\":[");
         long now = System.nanoTime();
         for (int i = 0; i < perTick; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"value\":").append(Payloads.timedValue(now, valueBytes)).append('}');
+            String partition = partitions.length == 0 ? ""
+                    : Payloads.partitionField(partitions[nextPartition++ % partitions.length]);
+            body.append(i == 0 ? "" : ",").append('{').append(partition).append("\"value\":").append(Payloads.timedValue(now, valueBytes)).append('}');
         }
         byte[] bytes = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         client.post().uri(path).send((request, out) -> out.send(Mono.just(Unpooled.wrappedBuffer(bytes))))

@@ -8,14 +8,14 @@ import java.util.Arrays;
  * the sorted samples. Thread safety: {@link #record} from one thread at a time; read after the
  * recording thread has stopped (the caller provides the happens-before edge).
  */
-final class LatencyRecorder {
+public final class LatencyRecorder {
 
     private final long fromNanos;
     private final long[] samples;
     private int count;
     private long dropped;
 
-    LatencyRecorder(long fromNanos, int capacity) {
+    public LatencyRecorder(long fromNanos, int capacity) {
         this.fromNanos = fromNanos;
         this.samples = new long[capacity];
     }
@@ -31,16 +31,16 @@ final class LatencyRecorder {
         samples[count++] = receivedNanos - sentNanos;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
-    long dropped() {
+    public long dropped() {
         return dropped;
     }
 
     /** The latency at {@code quantile} (0..1) in milliseconds. */
-    double percentileMs(long[] sorted, double quantile) {
+    public double percentileMs(long[] sorted, double quantile) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -48,7 +48,7 @@ final class LatencyRecorder {
         return sorted[Math.max(0, index)] / 1e6;
     }
 
-    long[] sorted() {
+    public long[] sorted() {
         long[] copy = Arrays.copyOf(samples, count);
         Arrays.sort(copy);
         return copy;

@@ -9,40 +9,40 @@ import java.util.concurrent.atomic.AtomicReference;
  * records acknowledged during the measured window are divided by its length. Workers stop
  * starting new requests once {@link #running()} turns false. Thread safety: thread-safe.
  */
-final class Meter {
+public final class Meter {
 
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private volatile boolean running = true;
 
-    void acked(long count) {
+    public void acked(long count) {
         records.addAndGet(count);
     }
 
-    void failed(String what) {
+    public void failed(String what) {
         errors.incrementAndGet();
         firstError.compareAndSet(null, what);
     }
 
-    boolean running() {
+    public boolean running() {
         return running;
     }
 
-    long errors() {
+    public long errors() {
         return errors.get();
     }
 
-    String firstError() {
+    public String firstError() {
         return firstError.get();
     }
 
-    long total() {
+    public long total() {
         return records.get();
     }
 
     /** Waits out the warm-up and the window, then stops the workers; returns records per second. */
-    double measure(long warmupSeconds, long seconds) throws InterruptedException {
+    public double measure(long warmupSeconds, long seconds) throws InterruptedException {
         TimeUnit.SECONDS.sleep(warmupSeconds);
         long fromCount = records.get();
         long fromNanos = System.nanoTime();
@@ -54,7 +54,7 @@ final class Meter {
     }
 
     /** Stops the workers without measuring. */
-    void stop() {
+    public void stop() {
         running = false;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * sent, quotes included), the same record size as Kafka's {@code --record-size}.
  * Thread safety: stateless.
  */
-final class Payloads {
+public final class Payloads {
 
     private Payloads() {
     }
@@ -22,13 +22,23 @@ final class Payloads {
     }
 
     /** {@code {"records":[{"value":...} x count]}}: the body of one batch produce request. */
-    static byte[] batch(int count, int valueBytes) {
-        String record = "{\"value\":" + value(valueBytes) + "}";
+    public static byte[] batch(int count, int valueBytes) {
+        return batch(count, valueBytes, -1);
+    }
+
+    /** As {@link #batch(int, int)}, every record naming {@code partition} (none when negative). */
+    public static byte[] batch(int count, int valueBytes, int partition) {
+        String record = "{" + partitionField(partition) + "\"value\":" + value(valueBytes) + "}";
         StringBuilder body = new StringBuilder(count * (record.length() + 1) + 16).append("{\"records\":[");
         for (int i = 0; i < count; i++) {
             body.append(i == 0 ? "" : ",").append(record);
         }
         return body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code "partition":p,} or nothing when {@code partition} is negative. */
+    static String partitionField(int partition) {
+        return partition < 0 ? "" : "\"partition\":" + partition + ",";
     }
 
     /** {@code count} NDJSON lines, one record each. */
@@ -52,7 +62,7 @@ final class Payloads {
      * {@code {"t":<nanos, blank-padded>,"p":"xxx..."}}, so a consumer finds the send time with {@link JsonScan}
      * looking for {@code "t"}.
      */
-    static String timedValue(long sentNanos, int bytes) {
+    public static String timedValue(long sentNanos, int bytes) {
         // the number padded with blanks, not zeros (JSON allows no leading zeros)
         String head = "{\"t\":" + String.format("%-20d", sentNanos) + ",\"p\":\"";
         return head + "x".repeat(bytes - head.length() - 2) + "\"}";

@@ -21,7 +21,7 @@ import java.time.Duration;
  * records in {@code records} frames with {@link JsonScan} (no JSON tree per record).
  * Thread safety: each connection's state is touched only on its event loop.
  */
-final class WebSocketLoad {
+public final class WebSocketLoad {
 
     /** Large frames: a consume frame may carry many records. */
     static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -34,7 +34,7 @@ final class WebSocketLoad {
     private final String wsBase;
 
     /** {@code baseUrl} is the broker's {@code http://host:port}. */
-    WebSocketLoad(String baseUrl) {
+    public WebSocketLoad(String baseUrl) {
         this.wsBase = baseUrl.replaceFirst("^http", "ws");
         this.client = HttpClient.create();
     }
@@ -155,8 +155,19 @@ final class WebSocketLoad {
      * {@code latencies} as it arrives, until {@code stop} completes. {@code connected} completes
      * once the subscription is open.
      */
-    Mono<Void> consumeTimed(String topic, LatencyRecorder latencies, Mono<Void> stop, Sinks.Empty<Void> connected) {
-        String uri = wsBase + "/ws/v1/consume?topics=" + topic + "&from=earliest";
+    public Mono<Void> consumeTimed(String topic, LatencyRecorder latencies, Mono<Void> stop, Sinks.Empty<Void> connected) {
+        return consumeTimedQuery("topics=" + topic, latencies, stop, connected);
+    }
+
+    /** As {@link #consumeTimed(String, LatencyRecorder, Mono, Sinks.Empty)}, for partition {@code partition} only. */
+    public Mono<Void> consumeTimed(String topic, int partition, LatencyRecorder latencies, Mono<Void> stop,
+                                   Sinks.Empty<Void> connected) {
+        return consumeTimedQuery("topic=" + topic + "&partition=" + partition, latencies, stop, connected);
+    }
+
+    private Mono<Void> consumeTimedQuery(String subscription, LatencyRecorder latencies, Mono<Void> stop,
+                                         Sinks.Empty<Void> connected) {
+        String uri = wsBase + "/ws/v1/consume?" + subscription + "&from=earliest";
         return socket(uri).handle((in, out) -> {
             connected.tryEmitEmpty();
             JsonScan scan = new JsonScan("t");

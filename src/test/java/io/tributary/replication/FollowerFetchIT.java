@@ -1,0 +1,59 @@
+package io.tributary.replication;
+
+import io.tributary.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A follower's fetcher and partitions it is given while its fetch long-polls an idle leader: with
+ * a fetch wait far longer than the acks=all timeout, a new partition is only written with
+ * {@code acks=all} if the fetcher takes it up without waiting out the poll in flight (as after a
+ * failover, when the new leader's followers already poll it for other partitions).
+ */
+class FollowerFetchIT {
+
+    @TempDir
+    static Path root;
+    static ClusterHarness cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // the poll must stay shorter than the lag limit, or idle followers would leave the ISR
+        cluster = new ClusterHarness(root, 3, "--tributary.replication.fetch-max-wait=60s",
+                "--tributary.replication.replica-lag-time-max=120s");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void aPartitionAddedDuringAnIdlePollIsFetchedWithoutWaitingForThePoll() {
+        cluster.createTopic(1, "idle", 1, 3, Map.of());
+        TopicPartition idle = new TopicPartition("idle", 0);
+        await().until(() -> cluster.state(idle).isr().size() == 3);
+        int leader = cluster.state(idle).leader();
+
+        // every partition has all three brokers as replicas; the one led by the same broker goes to
+        // the two fetchers already polling that broker for "idle" (the ack timeout is 10 s, the poll
+        // 60 s), and its write needs all three replicas
+        cluster.createTopic(1, "added", 3, 3, Map.of("min.insync.replicas", "3"));
+        await().until(() -> IntStream.range(0, 3).anyMatch(p -> cluster.state(new TopicPartition("added", p)).leader() == leader));
+        int partition = IntStream.range(0, 3).filter(p -> cluster.state(new TopicPartition("added", p)).leader() == leader)
+                .findFirst().orElseThrow();
+
+        cluster.client(leader).post().uri("/api/v1/topics/added/records?acks=all").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"records\":[{\"partition\":" + partition + ",\"value\":\"first\"}]}")
+                .exchange().expectStatus().isOk();
+    }
+}
