@@ -191,13 +191,13 @@ broker_cpu() {
   echo "$total"
 }
 
-# Runs one load generator case and records its RESULT lines, and the cores the brokers used meanwhile.
+# Runs one load generator case and records its RESULT lines, and for produce the cores the brokers used meanwhile.
 run_case() {
   local kind=$1 name=$2 cpu0 t0; shift 2
   log "$name"
   cpu0=$(broker_cpu); t0=$(now_ms)
   bench "$kind" --name="$name" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err" || true
-  put "$name.broker.cores" "$(awk -v c0="$cpu0" -v c1="$(broker_cpu)" -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.2f", (c1 - c0) * 1000 / ms }')"
+  [ "$kind" != produce ] || put "$name.broker.cores" "$(awk -v c0="$cpu0" -v c1="$(broker_cpu)" -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.2f", (c1 - c0) * 1000 / ms }')"
   local found=0
   while read -r _ key value; do put "$key" "$value"; found=1; done < <(grep '^RESULT ' "$OUT/$name.out")
   [ $found = 1 ] || put "$name" "failed (see $OUT/$name.err)"
