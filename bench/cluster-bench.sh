@@ -3,7 +3,7 @@
 #  1. one broker (embedded ZooKeeper), a topic with RF=1, batched HTTP produce with acks=1: the
 #     reference throughput;
 #  2. three brokers on one standalone ZooKeeper, a topic with RF=3 and min.insync.replicas=2, the
-#     same load with acks=all: its ratio to (1);
+#     same load with acks=all: its ratio to (1); for both, the CPU the brokers used meanwhile;
 #  3. end-to-end latency on the three brokers at a fixed 10k records/s, acks=all, from the
 #     producer's send to a WebSocket consumer's receipt;
 #  4. failover: under a steady acks=all producer on a surviving broker, SIGKILL a partition's
@@ -18,7 +18,8 @@
 #   options: --skip-build  --reps=N (failover repetitions per timeout)
 #            --timeouts=default,10s,6s,4s (session timeouts for the failover curve; default: the broker's)
 #            --only=throughput,e2e,failover  --tick-ms=N (the ZooKeeper server's tickTime, default 2000)
-#   environment: BROKER_JAVA_OPTS (default -Xmx384m)
+#   environment: BROKER_JAVA_OPTS (default -Xmx384m; "{id}" in it becomes the broker id, or "single"),
+#                e.g. BROKER_JAVA_OPTS="-Xmx384m -XX:StartFlightRecording=filename=/tmp/broker-{id}.jfr,settings=profile"
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -138,7 +139,7 @@ launch_broker() {
   local id=$1 opts=()
   [ "$SESSION_TIMEOUT" = default ] || opts+=("--tributary.zookeeper.session-timeout=$SESSION_TIMEOUT")
   # shellcheck disable=SC2086
-  java $BROKER_JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="${HTTP_PORT[$id]}" \
+  java ${BROKER_JAVA_OPTS//\{id\}/$id} -jar "$JAR" --server.address=127.0.0.1 --server.port="${HTTP_PORT[$id]}" \
     --tributary.broker-id="$id" --tributary.advertised-host=127.0.0.1 --tributary.data-dir="$CLUSTER_DIR/broker-$id" \
     --tributary.zookeeper.connect="127.0.0.1:$ZK_PORT" --tributary.replication.bind-host=127.0.0.1 \
     --tributary.replication.port="${REPL_PORT[$id]}" "${opts[@]}" >> "$CLUSTER_DIR/broker-$id.log" 2>&1 &
@@ -180,11 +181,23 @@ create_topic() {
     -d "{\"name\":\"$2\",\"partitions\":$3,\"replicationFactor\":$4$configs}" > /dev/null
 }
 
-# Runs one load generator case and records its RESULT lines (prefixed with $PREFIX).
+# CPU seconds used so far by the brokers this script runs (utime + stime of each JVM).
+broker_cpu() {
+  local name total=0
+  for name in "${!PID[@]}"; do
+    [[ $name == zk ]] && continue
+    total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ print t + ($14 + $15) / hz }' "/proc/${PID[$name]}/stat" 2>/dev/null || echo "$total")
+  done
+  echo "$total"
+}
+
+# Runs one load generator case and records its RESULT lines, and for produce the cores the brokers used meanwhile.
 run_case() {
-  local kind=$1 name=$2; shift 2
+  local kind=$1 name=$2 cpu0 t0; shift 2
   log "$name"
+  cpu0=$(broker_cpu); t0=$(now_ms)
   bench "$kind" --name="$name" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err" || true
+  [ "$kind" != produce ] || put "$name.broker.cores" "$(awk -v c0="$cpu0" -v c1="$(broker_cpu)" -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.2f", (c1 - c0) * 1000 / ms }')"
   local found=0
   while read -r _ key value; do put "$key" "$value"; found=1; done < <(grep '^RESULT ' "$OUT/$name.out")
   [ $found = 1 ] || put "$name" "failed (see $OUT/$name.err)"
@@ -198,7 +211,7 @@ run_single() {
   port=$(free_port)
   log "starting one broker (embedded ZooKeeper) on 127.0.0.1:$port"
   # shellcheck disable=SC2086
-  java $BROKER_JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" --tributary.data-dir="$dir/data" \
+  java ${BROKER_JAVA_OPTS//\{id\}/single} -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" --tributary.data-dir="$dir/data" \
     --tributary.zookeeper.embedded-port=0 --tributary.replication.port=0 > "$dir/broker.log" 2>&1 &
   PID[single]=$!
   wait_up "http://127.0.0.1:$port" "${PID[single]}" || { log "the broker did not come up: see $dir/broker.log"; return 1; }
@@ -301,6 +314,7 @@ num() { local v; v=$(get "$1"); [[ $v =~ ^[0-9.]+$ ]] && echo "$v" || echo ""; }
   echo "| --- | ---: | --- | --- |"
   echo "| one broker, RF=1, acks=1, records/s | $(get single.rf1.acks1) | reference | |"
   echo "| three brokers, RF=3, acks=all, records/s | $(get cluster.rf3.acksall) | | |"
+  echo "| brokers' CPU during the one-broker / three-broker case, cores | $(get single.rf1.acks1.broker.cores) / $(get cluster.rf3.acksall.broker.cores) | | |"
   echo "| ratio | ${ratio:--} | >= 0.5 | $(awk -v r="${ratio:-x}" 'BEGIN { print (r == "x") ? "n/a" : (r >= 0.5 ? "met" : "MISSED") }') |"
   echo "| e2e at 10k records/s, acks=all: rate | $(get e2e.rf3.acksall.rate) | | |"
   echo "| e2e p50 / p99 / p99.9 / max, ms | $(get e2e.rf3.acksall.p50) / $(get e2e.rf3.acksall.p99) / $(get e2e.rf3.acksall.p999) / $(get e2e.rf3.acksall.max) | p99 <= 20 | $(p=$(num e2e.rf3.acksall.p99); [ -z "$p" ] && echo n/a || awk -v p="$p" 'BEGIN { print p <= 20 ? "met" : "MISSED" }') |"

@@ -13,8 +13,8 @@ import java.util.concurrent.Executor;
  * when its subscriber cancels (a client that disconnects or times out, a replication connection
  * that closes); an interrupt during {@code FileChannel} I/O closes the channel
  * ({@code ClosedByInterruptException}), which the log takes for an I/O failure of its directory
- * and answers by refusing every write from then on. On this scheduler a cancelled call runs to its
- * end and its result is dropped; a task cancelled before it starts does not run.
+ * and answers by refusing every write from then on. On this scheduler a call that has started runs
+ * to its end when its subscriber cancels, and its result is dropped.
  *
  * <p>Thread safety: thread-safe; one shared instance.
  */

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Hot frames of a JFR recording: the execution samples counted by their top frame (where the CPU
  * was) and by every {@code io.tributary} frame on the stack (which of the broker's own methods the
- * time was spent under). {@code java ... JfrTopFrames <file.jfr> [rows]}. Thread safety: a tool.
+ * time was spent under). {@code java ... JfrTopFrames <file.jfr> [rows] [from epoch ms]}: samples
+ * before the optional instant (a broker's start-up) are left out. Thread safety: a tool.
  */
 public final class JfrTopFrames {
 
@@ -23,12 +24,13 @@ public final class JfrTopFrames {
 
     public static void main(String[] args) throws IOException {
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        java.time.Instant from = args.length > 2 ? java.time.Instant.ofEpochMilli(Long.parseLong(args[2])) : java.time.Instant.MIN;
         Map<String, Integer> top = new HashMap<>();
         Map<String, Integer> ours = new HashMap<>();
         Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStartTime().isBefore(from)) {
                 continue;
             }
             RecordedStackTrace stack = event.getStackTrace();
