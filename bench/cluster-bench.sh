@@ -17,7 +17,8 @@
 #   bash bench/cluster-bench.sh --quick     short smoke run (about 10 minutes)
 #   options: --skip-build  --reps=N (failover repetitions per timeout)
 #            --timeouts=default,10s,6s,4s (session timeouts for the failover curve; default: the broker's)
-#            --only=throughput,e2e,failover  --tick-ms=N (the ZooKeeper server's tickTime, default 2000)
+#            --only=throughput,e2e,failover  --tick-ms=N (the ZooKeeper server's tickTime, default 1000 as
+#            scripts/local-cluster.sh, the chart and the embedded server use)
 #   environment: BROKER_JAVA_OPTS (default -Xmx384m; "{id}" in it becomes the broker id, or "single"),
 #                e.g. BROKER_JAVA_OPTS="-Xmx384m -XX:StartFlightRecording=filename=/tmp/broker-{id}.jfr,settings=profile"
 set -euo pipefail
@@ -25,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/target/bench/cluster
-QUICK=0 BUILD=1 REPS="" TIMEOUTS="" ONLY=throughput,e2e,failover TICK_MS=2000
+QUICK=0 BUILD=1 REPS="" TIMEOUTS="" ONLY=throughput,e2e,failover TICK_MS=1000
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=1 ;;

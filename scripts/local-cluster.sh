@@ -45,7 +45,7 @@ start_zookeeper() {
   fi
   mkdir -p "${STATE}/zookeeper"
   cat > "${STATE}/zookeeper/zoo.cfg" <<CFG
-tickTime=2000
+tickTime=1000
 dataDir=${STATE}/zookeeper/data
 clientPort=${ZK_PORT}
 clientPortAddress=127.0.0.1

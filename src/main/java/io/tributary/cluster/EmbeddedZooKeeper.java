@@ -39,7 +39,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         config.setProperty("clientPort", Integer.toString(chosen));
         config.setProperty("clientPortAddress", host);
         config.setProperty("dataDir", dir.resolve("data").toAbsolutePath().toString());
-        config.setProperty("tickTime", "2000");
+        config.setProperty("tickTime", "1000"); // sessions end within a tick of their timeout
         config.setProperty("maxSessionTimeout", "60000");
         config.setProperty("admin.enableServer", "false");
         config.setProperty("4lw.commands.whitelist", "");
