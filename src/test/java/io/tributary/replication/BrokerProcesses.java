@@ -61,7 +61,10 @@ final class BrokerProcesses implements AutoCloseable {
         this.sessionTimeout = sessionTimeout;
         this.zooKeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1), true);
         for (int id = 1; id <= count; id++) {
-            start(id);
+            launch(id);
+        }
+        for (int id = 1; id <= count; id++) {
+            awaitAnswering(id);
         }
         await().atMost(START).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
             for (int id = 1; id <= count; id++) {
@@ -82,6 +85,11 @@ final class BrokerProcesses implements AutoCloseable {
 
     /** Starts broker {@code id} on its data directory and waits until it answers HTTP. */
     void start(int id) throws IOException {
+        launch(id);
+        awaitAnswering(id);
+    }
+
+    private void launch(int id) throws IOException {
         int port = freePort();
         restPorts.put(id, port);
         Path home = root.resolve("broker-" + id);
@@ -94,6 +102,9 @@ final class BrokerProcesses implements AutoCloseable {
                 "--tributary.replication.replica-lag-time-max=2s", "--tributary.replication.fetch-max-wait=200ms",
                 "--tributary.replication.ack-timeout=10s", "--tributary.replication.controller-interval=500ms",
                 "--tributary.shutdown.controlled-timeout=10s"));
+    }
+
+    private void awaitAnswering(int id) {
         await().atMost(START).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> get(id, "/api/v1/cluster") != null);
         available.add(id);

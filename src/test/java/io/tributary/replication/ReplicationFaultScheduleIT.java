@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * {@link ConsistencyChecker} over every replica's own log.
  *
  * <p>The schedule: topic {@code faults}, RF 3, {@code min.insync.replicas=2}; producers send
- * through whichever broker is up; each round picks the leader of the next partition and does one
+ * through whichever broker is up; each round picks the leader of a partition (in turn, shifted by
+ * one after each pass over the fault kinds, so every kind meets every preferred leader) and does one
  * fault to it, waits for a new leader where the fault takes the broker away, brings the broker
  * back, and waits until every partition has its full ISR and its preferred leader again and the
  * producers have had more acknowledgements. The faults: {@code kill} (SIGKILL, then start on the
@@ -78,8 +79,10 @@ class ReplicationFaultScheduleIT {
         Map<Fault, Integer> done = new EnumMap<>(Fault.class);
         List<Ack> acks = new ArrayList<>();
         long retriable = 0;
+        long begin = System.nanoTime();
         try (BrokerProcesses cluster = new BrokerProcesses(root, 3, SESSION_TIMEOUT)) {
             createTopic(cluster, "faults", partitions, "{\"min.insync.replicas\":\"2\"}");
+            System.out.printf("three brokers up and topic created in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
             List<SequencedProducer> producers = new ArrayList<>();
             for (int i = 0; i < property("faults.producers", 2); i++) {
                 producers.add(new SequencedProducer("p" + i, cluster::liveRestPort, "faults", partitions));
@@ -89,7 +92,7 @@ class ReplicationFaultScheduleIT {
                 Fault fault = kinds.get(round % kinds.size());
                 long started = System.nanoTime();
                 int before = acknowledged(producers);
-                int leader = inject(cluster, fault, round % partitions);
+                int leader = inject(cluster, fault, (round + round / kinds.size()) % partitions);
                 awaitSettled(cluster, "faults");
                 await().atMost(LONG).until(() -> acknowledged(producers) >= before + 10);
                 done.merge(fault, 1, Integer::sum);
@@ -102,8 +105,10 @@ class ReplicationFaultScheduleIT {
                 retriable += producer.retriableFailures();
                 assertThat(producer.fatalFailures()).as("failures that were not retriable").isEmpty();
             }
+            long checking = System.nanoTime();
             ConsistencyReport report = checkEveryReplica(cluster, "faults", acks);
-            System.out.printf("faults %s; %d acknowledged, %d retriable failures; %s%n", done, acks.size(), retriable, report);
+            System.out.printf("faults %s; %d acknowledged, %d retriable failures; fenced, stopped, read and checked in %d ms; %s%n",
+                    done, acks.size(), retriable, (System.nanoTime() - checking) / 1_000_000, report);
             assertThat(report.anomalies()).as(report.toString()).isEmpty();
         }
         assertThat(done.getOrDefault(Fault.KILL, 0)).as("leaders killed").isGreaterThanOrEqualTo(5);
