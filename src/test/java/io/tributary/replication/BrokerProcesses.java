@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -223,6 +224,22 @@ final class BrokerProcesses implements AutoCloseable {
         List<Integer> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.asInt()));
         return ids;
+    }
+
+    /** The last {@code lines} lines of each broker's log (WARN and above), for failure messages. */
+    String logTails(int lines) {
+        StringBuilder tails = new StringBuilder();
+        for (int id : List.copyOf(restPorts.keySet())) {
+            Path log = root.resolve("broker-" + id).resolve("stderr.log");
+            tails.append("\n--- broker ").append(id).append(", ").append(log).append('\n');
+            try {
+                List<String> all = Files.readAllLines(log);
+                all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tails.append(l).append('\n'));
+            } catch (IOException e) {
+                tails.append(e).append('\n');
+            }
+        }
+        return tails.toString();
     }
 
     @Override

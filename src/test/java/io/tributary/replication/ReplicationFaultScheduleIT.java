@@ -88,17 +88,7 @@ class ReplicationFaultScheduleIT {
                 producers.add(new SequencedProducer("p" + i, cluster::liveRestPort, "faults", partitions));
             }
             await().atMost(LONG).until(() -> acknowledged(producers) >= 20);
-            for (int round = 0; round < rounds; round++) {
-                Fault fault = kinds.get(round % kinds.size());
-                long started = System.nanoTime();
-                int before = acknowledged(producers);
-                int leader = inject(cluster, fault, (round + round / kinds.size()) % partitions);
-                awaitSettled(cluster, "faults");
-                await().atMost(LONG).until(() -> acknowledged(producers) >= before + 10);
-                done.merge(fault, 1, Integer::sum);
-                System.out.printf("round %d: %s broker %d, %d acknowledged, %d ms%n", round + 1, fault, leader,
-                        acknowledged(producers), (System.nanoTime() - started) / 1_000_000);
-            }
+            runSchedule(cluster, producers, rounds, kinds, partitions, done);
             for (SequencedProducer producer : producers) {
                 producer.close();
                 acks.addAll(producer.acks());
@@ -109,7 +99,7 @@ class ReplicationFaultScheduleIT {
             ConsistencyReport report = checkEveryReplica(cluster, "faults", acks);
             System.out.printf("faults %s; %d acknowledged, %d retriable failures; fenced, stopped, read and checked in %d ms; %s%n",
                     done, acks.size(), retriable, (System.nanoTime() - checking) / 1_000_000, report);
-            assertThat(report.anomalies()).as(report.toString()).isEmpty();
+            assertThat(report.anomalies()).as(() -> report + cluster.logTails(40)).isEmpty();
         }
         assertThat(done.getOrDefault(Fault.KILL, 0)).as("leaders killed").isGreaterThanOrEqualTo(5);
         assertThat(done.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(rounds);
@@ -146,9 +136,25 @@ class ReplicationFaultScheduleIT {
 
             ConsistencyReport report = checkEveryReplica(cluster, "unclean", acks);
             System.out.println("negative control: " + report);
-            assertThat(report.count(Kind.MISSING)).as(report.toString()).isEqualTo(5);
+            assertThat(report.count(Kind.MISSING)).as(() -> report + cluster.logTails(40)).isEqualTo(5);
             assertThat(report.anomalies()).filteredOn(a -> a.kind() == Kind.MISSING)
                     .allMatch(a -> a.detail().startsWith("lost-"));
+        }
+    }
+
+    /** Each round: one fault, the partitions settled again, and producers acknowledged after it. */
+    private static void runSchedule(BrokerProcesses cluster, List<SequencedProducer> producers, int rounds, List<Fault> kinds,
+                                    int partitions, Map<Fault, Integer> done) throws Exception {
+        for (int round = 0; round < rounds; round++) {
+            Fault fault = kinds.get(round % kinds.size());
+            long started = System.nanoTime();
+            int before = acknowledged(producers);
+            int leader = inject(cluster, fault, (round + round / kinds.size()) % partitions);
+            awaitSettled(cluster, "faults");
+            await().atMost(LONG).until(() -> acknowledged(producers) >= before + 10);
+            done.merge(fault, 1, Integer::sum);
+            System.out.printf("round %d: %s broker %d, %d acknowledged, %d ms%n", round + 1, fault, leader,
+                    acknowledged(producers), (System.nanoTime() - started) / 1_000_000);
         }
     }
 
