@@ -90,7 +90,8 @@ final class BrokerProcesses implements AutoCloseable {
         awaitAnswering(id);
     }
 
-    private void launch(int id) throws IOException {
+    /** Starts broker {@code id} on its data directory without waiting; {@link #awaitAnswering} waits. */
+    void launch(int id) throws IOException {
         int port = freePort();
         restPorts.put(id, port);
         Path home = root.resolve("broker-" + id);
@@ -105,7 +106,8 @@ final class BrokerProcesses implements AutoCloseable {
                 "--tributary.shutdown.controlled-timeout=10s"));
     }
 
-    private void awaitAnswering(int id) {
+    /** Waits until a launched broker answers HTTP; from then on it counts as live. */
+    void awaitAnswering(int id) {
         await().atMost(START).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> get(id, "/api/v1/cluster") != null);
         available.add(id);

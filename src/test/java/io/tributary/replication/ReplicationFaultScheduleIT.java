@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
  * <p>The schedule: topic {@code faults}, RF 3, {@code min.insync.replicas=2}; producers send
  * through whichever broker is up; each round picks the leader of a partition (in turn, shifted by
  * one after each pass over the fault kinds, so every kind meets every preferred leader) and does one
- * fault to it, waits for a new leader where the fault takes the broker away, brings the broker
- * back, and waits until every partition has its full ISR and its preferred leader again and the
+ * fault to it, waits for a new leader (a new leader epoch) where the fault takes the broker away,
+ * brings the broker back, and waits until every partition has its full ISR and its preferred leader again and the
  * producers have had more acknowledgements. The faults: {@code kill} (SIGKILL, then start on the
  * same data directory), {@code pause} (SIGSTOP until its session expires and another replica
  * leads, then SIGCONT: a leader that wakes up still believing it leads), {@code restart} (SIGTERM,
@@ -158,18 +158,25 @@ class ReplicationFaultScheduleIT {
         }
     }
 
-    /** Does {@code fault} to the leader of {@code partition} and brings it back; returns the broker. */
+    /**
+     * Does {@code fault} to the leader of {@code partition} and brings it back; returns the broker.
+     * A killed broker is started again at once, as a supervisor would, while its old session still
+     * holds its registration (it waits for that to expire); a paused one stays frozen until another
+     * replica leads in a new epoch.
+     */
     private static int inject(BrokerProcesses cluster, Fault fault, int partition) throws Exception {
-        int leader = cluster.describe("faults").get(partition).leader();
+        PartitionView before = cluster.describe("faults").get(partition);
+        int leader = before.leader();
         switch (fault) {
             case KILL -> {
                 cluster.kill(leader);
-                awaitLeaderOtherThan(cluster, partition, leader);
-                cluster.start(leader);
+                cluster.launch(leader);
+                awaitNewLeaderEpoch(cluster, before);
+                cluster.awaitAnswering(leader);
             }
             case PAUSE -> {
                 cluster.pause(leader);
-                awaitLeaderOtherThan(cluster, partition, leader);
+                awaitNewLeaderEpoch(cluster, before);
                 cluster.resume(leader);
             }
             case RESTART -> {
@@ -180,9 +187,10 @@ class ReplicationFaultScheduleIT {
         return leader;
     }
 
-    private static void awaitLeaderOtherThan(BrokerProcesses cluster, int partition, int leader) {
+    /** A new epoch means another leader was elected (each leader change bumps it). */
+    private static void awaitNewLeaderEpoch(BrokerProcesses cluster, PartitionView before) {
         await().atMost(LONG).pollInterval(POLL).ignoreExceptions()
-                .until(() -> cluster.describe("faults").get(partition).leader() != leader);
+                .until(() -> cluster.describe("faults").get(before.partition()).leaderEpoch() > before.leaderEpoch());
     }
 
     private static int acknowledged(List<SequencedProducer> producers) {
