@@ -8,6 +8,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * and {@link #resume} (SIGSTOP and SIGCONT: the broker is frozen with its sockets open, its
  * session expires, then it wakes up believing what it believed), and {@link #stop} (SIGTERM: the
  * controlled shutdown). Each broker keeps its data directory, {@code <root>/broker-<id>/data},
- * across restarts; its log is in {@code stderr.log} beside it.
+ * across restarts; its console log, every run appended, is in {@code stdout.log} beside it.
  *
  * <p>The ZooKeeper server ticks every 500 ms, so sessions may be as short as 1 s (the default
  * tick of 3 s would make 6 s the least); the brokers' session timeout is a constructor argument.
@@ -90,12 +93,11 @@ final class BrokerProcesses implements AutoCloseable {
         awaitAnswering(id);
     }
 
-    /** Starts broker {@code id} on its data directory without waiting; {@link #awaitAnswering} waits. */
-    void launch(int id) throws IOException {
+    private void launch(int id) throws IOException {
         int port = freePort();
         restPorts.put(id, port);
         Path home = root.resolve("broker-" + id);
-        brokers.put(id, ChildJvm.start(home, TributaryApplication.class,
+        Process process = ChildJvm.start(home, TributaryApplication.class,
                 "--server.address=127.0.0.1", "--server.port=" + port, "--tributary.broker-id=" + id,
                 "--tributary.advertised-host=127.0.0.1", "--tributary.data-dir=" + dataDir(id),
                 "--tributary.zookeeper.connect=" + zooKeeper.getConnectString(),
@@ -103,11 +105,31 @@ final class BrokerProcesses implements AutoCloseable {
                 "--tributary.replication.port=" + freePort(),
                 "--tributary.replication.replica-lag-time-max=2s", "--tributary.replication.fetch-max-wait=200ms",
                 "--tributary.replication.ack-timeout=10s", "--tributary.replication.controller-interval=500ms",
-                "--tributary.shutdown.controlled-timeout=10s"));
+                "--tributary.shutdown.controlled-timeout=10s",
+                "--logging.level.io.tributary.cluster=INFO", "--logging.level.io.tributary.replication=INFO");
+        drain(process.getInputStream(), home.resolve("stdout.log"), "broker-" + id + "-stdout");
+        brokers.put(id, process);
     }
 
-    /** Waits until a launched broker answers HTTP; from then on it counts as live. */
-    void awaitAnswering(int id) {
+    /**
+     * Copies a broker's stdout (where Spring Boot's console log goes) to a file. Left unread, the
+     * pipe fills after some 64 KiB and every broker thread that logs blocks on it: a hang that
+     * looks like a broker fault.
+     */
+    private static void drain(InputStream out, Path file, String name) {
+        Thread copier = new Thread(() -> {
+            try (InputStream in = out; OutputStream to = Files.newOutputStream(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                in.transferTo(to);
+            } catch (IOException e) {
+                // the broker is gone
+            }
+        }, name);
+        copier.setDaemon(true);
+        copier.start();
+    }
+
+    private void awaitAnswering(int id) {
         await().atMost(START).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> get(id, "/api/v1/cluster") != null);
         available.add(id);
@@ -228,11 +250,30 @@ final class BrokerProcesses implements AutoCloseable {
         return ids;
     }
 
-    /** The last {@code lines} lines of each broker's log (WARN and above), for failure messages. */
+    /**
+     * Each broker's own view of {@code topic}'s partitions and the tail of its log: what a test
+     * that waited in vain shows.
+     */
+    String diagnostics(String topic) {
+        StringBuilder views = new StringBuilder();
+        for (int id : List.copyOf(restPorts.keySet())) {
+            views.append("\nbroker ").append(id).append(available.contains(id) ? "" : isRunning(id) ? " (paused)" : " (stopped)")
+                    .append(": ");
+            try {
+                JsonNode topicView = available.contains(id) ? get(id, "/api/v1/topics/" + topic) : null;
+                views.append(topicView == null ? "-" : topicView.get("partitions"));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                views.append(e);
+            }
+        }
+        return views + logTails(100);
+    }
+
+    /** The last {@code lines} lines of each broker's console log (cluster and replication at INFO). */
     String logTails(int lines) {
         StringBuilder tails = new StringBuilder();
         for (int id : List.copyOf(restPorts.keySet())) {
-            Path log = root.resolve("broker-" + id).resolve("stderr.log");
+            Path log = root.resolve("broker-" + id).resolve("stdout.log");
             tails.append("\n--- broker ").append(id).append(", ").append(log).append('\n');
             try {
                 List<String> all = Files.readAllLines(log);

@@ -5,6 +5,7 @@ import io.tributary.replication.ConsistencyChecker.Ack;
 import io.tributary.replication.ConsistencyChecker.PartitionReplicas;
 import io.tributary.replication.ConsistencyChecker.StoredRecord;
 import io.tributary.replication.ConsistencyReport.Kind;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +31,9 @@ import static org.awaitility.Awaitility.await;
  * {@link ConsistencyChecker} over every replica's own log.
  *
  * <p>The schedule: topic {@code faults}, RF 3, {@code min.insync.replicas=2}; producers send
- * through whichever broker is up; each round picks the leader of a partition (in turn, shifted by
- * one after each pass over the fault kinds, so every kind meets every preferred leader) and does one
- * fault to it, waits for a new leader (a new leader epoch) where the fault takes the broker away,
+ * through whichever broker is up; each round picks the leader of a partition (the n-th use of the
+ * k-th fault kind hits partition {@code (n + k) mod partitions}, so every kind meets every preferred
+ * leader) and does one fault to it, waits for a new leader (a new leader epoch) where the fault takes the broker away,
  * brings the broker back, and waits until every partition has its full ISR and its preferred leader again and the
  * producers have had more acknowledgements. The faults: {@code kill} (SIGKILL, then start on the
  * same data directory), {@code pause} (SIGSTOP until its session expires and another replica
@@ -149,7 +150,7 @@ class ReplicationFaultScheduleIT {
             Fault fault = kinds.get(round % kinds.size());
             long started = System.nanoTime();
             int before = acknowledged(producers);
-            int leader = inject(cluster, fault, (round + round / kinds.size()) % partitions);
+            int leader = inject(cluster, fault, (round / kinds.size() + round % kinds.size()) % partitions);
             awaitSettled(cluster, "faults");
             await().atMost(LONG).until(() -> acknowledged(producers) >= before + 10);
             done.merge(fault, 1, Integer::sum);
@@ -160,9 +161,7 @@ class ReplicationFaultScheduleIT {
 
     /**
      * Does {@code fault} to the leader of {@code partition} and brings it back; returns the broker.
-     * A killed broker is started again at once, as a supervisor would, while its old session still
-     * holds its registration (it waits for that to expire); a paused one stays frozen until another
-     * replica leads in a new epoch.
+     * A killed or paused broker stays down or frozen until another replica leads in a new epoch.
      */
     private static int inject(BrokerProcesses cluster, Fault fault, int partition) throws Exception {
         PartitionView before = cluster.describe("faults").get(partition);
@@ -170,9 +169,8 @@ class ReplicationFaultScheduleIT {
         switch (fault) {
             case KILL -> {
                 cluster.kill(leader);
-                cluster.launch(leader);
                 awaitNewLeaderEpoch(cluster, before);
-                cluster.awaitAnswering(leader);
+                cluster.start(leader);
             }
             case PAUSE -> {
                 cluster.pause(leader);
@@ -207,10 +205,14 @@ class ReplicationFaultScheduleIT {
     /** Every partition has its full ISR and its preferred leader. */
     private static List<PartitionView> awaitSettled(BrokerProcesses cluster, String topic) {
         AtomicReference<List<PartitionView>> views = new AtomicReference<>();
-        await().atMost(LONG).pollInterval(POLL).ignoreExceptions().until(() -> {
-            views.set(cluster.describe(topic));
-            return views.get().stream().allMatch(PartitionView::settled);
-        });
+        try {
+            await().atMost(LONG).pollInterval(POLL).ignoreExceptions().until(() -> {
+                views.set(cluster.describe(topic));
+                return views.get().stream().allMatch(PartitionView::settled);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("The partitions of " + topic + " did not settle: " + cluster.diagnostics(topic), e);
+        }
         return views.get();
     }
 
