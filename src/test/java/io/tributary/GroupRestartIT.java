@@ -18,7 +18,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,20 +107,11 @@ public class GroupRestartIT {
     }
 
     public static Process startChild(Path workDir, Path dataDir, String zookeeper, int port) throws IOException {
-        Process child = ChildJvm.start(workDir, TributaryApplication.class, "--server.port=" + port,
+        Process child = ChildJvm.startLogging(workDir, TributaryApplication.class, "--server.port=" + port,
                 "--tributary.data-dir=" + dataDir, "--tributary.zookeeper.connect=" + zookeeper,
                 "--tributary.zookeeper.session-timeout=6s", "--tributary.replication.port=0",
                 "--tributary.group.offsets-topic-partitions=3", "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN");
-        Thread drain = new Thread(() -> {
-            try {
-                child.getInputStream().transferTo(OutputStream.nullOutputStream());
-            } catch (IOException ignored) {
-                // the child ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
         return child;
     }
 

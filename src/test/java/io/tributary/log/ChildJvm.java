@@ -15,6 +15,28 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
+    /**
+     * Starts a child whose stdout nobody reads (a broker: Spring Boot logs to the console) with its
+     * stdout appended to {@code stdout.log} in {@code workDir}. Left unread, the pipe fills after
+     * some 64 KiB and every thread of the child that logs blocks on it: a hang that looks like a
+     * broker fault.
+     */
+    public static Process startLogging(Path workDir, Class<?> main, String... args) throws IOException {
+        Process child = start(workDir, main, args);
+        Path log = workDir.resolve("stdout.log");
+        Thread drain = new Thread(() -> {
+            try (var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND)) {
+                child.getInputStream().transferTo(out);
+            } catch (IOException ignored) {
+                // the child ended
+            }
+        }, "drain-" + workDir.getFileName());
+        drain.setDaemon(true);
+        drain.start();
+        return child;
+    }
+
     public static Process start(Path workDir, Class<?> main, String... args) throws IOException {
         Files.createDirectories(workDir);
         Path logback = workDir.resolve("logback-child.xml");

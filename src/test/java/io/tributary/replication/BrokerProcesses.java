@@ -8,8 +8,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +94,7 @@ final class BrokerProcesses implements AutoCloseable {
         int port = freePort();
         restPorts.put(id, port);
         Path home = root.resolve("broker-" + id);
-        Process process = ChildJvm.start(home, TributaryApplication.class,
+        Process process = ChildJvm.startLogging(home, TributaryApplication.class,
                 "--server.address=127.0.0.1", "--server.port=" + port, "--tributary.broker-id=" + id,
                 "--tributary.advertised-host=127.0.0.1", "--tributary.data-dir=" + dataDir(id),
                 "--tributary.zookeeper.connect=" + zooKeeper.getConnectString(),
@@ -107,26 +104,7 @@ final class BrokerProcesses implements AutoCloseable {
                 "--tributary.replication.ack-timeout=10s", "--tributary.replication.controller-interval=500ms",
                 "--tributary.shutdown.controlled-timeout=10s",
                 "--logging.level.io.tributary.cluster=INFO", "--logging.level.io.tributary.replication=INFO");
-        drain(process.getInputStream(), home.resolve("stdout.log"), "broker-" + id + "-stdout");
         brokers.put(id, process);
-    }
-
-    /**
-     * Copies a broker's stdout (where Spring Boot's console log goes) to a file. Left unread, the
-     * pipe fills after some 64 KiB and every broker thread that logs blocks on it: a hang that
-     * looks like a broker fault.
-     */
-    private static void drain(InputStream out, Path file, String name) {
-        Thread copier = new Thread(() -> {
-            try (InputStream in = out; OutputStream to = Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                in.transferTo(to);
-            } catch (IOException e) {
-                // the broker is gone
-            }
-        }, name);
-        copier.setDaemon(true);
-        copier.start();
     }
 
     private void awaitAnswering(int id) {

@@ -64,7 +64,7 @@ class KillNineFailoverIT {
     private void startBroker(int id) throws IOException {
         int port = freePort();
         restPorts.put(id, port);
-        brokers.put(id, ChildJvm.start(root.resolve("broker-" + id), TributaryApplication.class,
+        brokers.put(id, ChildJvm.startLogging(root.resolve("broker-" + id), TributaryApplication.class,
                 "--server.address=127.0.0.1", "--server.port=" + port, "--tributary.broker-id=" + id,
                 "--tributary.advertised-host=127.0.0.1", "--tributary.data-dir=" + root.resolve("broker-" + id).resolve("data"),
                 "--tributary.zookeeper.connect=" + zooKeeper.getConnectString(),
