@@ -19,7 +19,8 @@
 #            --timeouts=default,10s,6s,4s (session timeouts for the failover curve; default: the broker's)
 #            --only=throughput,e2e,failover  --tick-ms=N (the ZooKeeper server's tickTime, default 1000 as
 #            scripts/local-cluster.sh, the chart and the embedded server use)
-#   environment: BROKER_JAVA_OPTS (default -Xmx384m; "{id}" in it becomes the broker id, or "single"),
+#   environment: CONNECTIONS_PER_PARTITION (throughput cases, default 2, each one request in flight),
+#                BROKER_JAVA_OPTS (default -Xmx384m; "{id}" in it becomes the broker id, or "single"),
 #                e.g. BROKER_JAVA_OPTS="-Xmx384m -XX:StartFlightRecording=filename=/tmp/broker-{id}.jfr,settings=profile"
 set -euo pipefail
 
@@ -45,7 +46,7 @@ else
   WARMUP=10 DURATION=15 E2E_SECONDS=20
   REPS=${REPS:-2} TIMEOUTS=${TIMEOUTS:-default,10s,6s,4s}
 fi
-VALUE_BYTES=100 PARTITIONS=6 CONNECTIONS_PER_PARTITION=2 E2E_RATE=10000 E2E_TICK_MS=30
+VALUE_BYTES=100 PARTITIONS=6 CONNECTIONS_PER_PARTITION=${CONNECTIONS_PER_PARTITION:-2} E2E_RATE=10000 E2E_TICK_MS=30
 BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:--Xmx384m}
 BROKERS=(1 2 3)
 
