@@ -1,12 +1,8 @@
 package io.tributary.replication;
 
 import io.tributary.cluster.PartitionState;
-import io.tributary.common.ErrorCode;
 import io.tributary.common.TopicPartition;
-import io.tributary.common.TributaryException;
 import io.tributary.log.record.Record;
-import io.tributary.log.record.RecordBatchBuilder;
-import io.tributary.log.record.SimpleRecord;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,9 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -148,18 +144,21 @@ class FailoverIT {
         PartitionState before = cluster.state(tp);
         int leader = before.leader();
         Partition partition = cluster.partition(leader, tp);
+        // Nothing is produced, so the high watermark stays put: only a role change completes this.
+        CompletableFuture<Void> roleChanged = partition.nextHighWatermarkAdvance();
 
         cluster.bean(leader, CuratorFramework.class).getZookeeperClient().getZooKeeper().getTestable()
                 .injectSessionExpiration();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !partition.isLeader());
-        assertThatThrownBy(() -> partition.appendAsLeader(RecordBatchBuilder.withRecords(0,
-                SimpleRecord.of(1, null, "late".getBytes(StandardCharsets.UTF_8))), Acks.LEADER))
-                .isInstanceOfSatisfying(TributaryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
+        // The broker gives up leading at once. It may lead again moments later: Curator opens a new
+        // session at once, and if the controller has not moved the partition yet, cluster state
+        // still names this broker (polling isLeader() could miss the gap, so the signal is awaited).
+        await().atMost(Duration.ofSeconds(10)).until(roleChanged::isDone);
         await().atMost(LONG).untilAsserted(() -> {
             PartitionState s = cluster.metadata(followerOf(before)).partitionState(tp).orElseThrow();
-            assertThat(s.leaderEpoch()).isGreaterThan(before.leaderEpoch());
+            assertThat(s.hasLeader()).isTrue();
             assertThat(s.isr()).contains(leader);
+            assertThat(cluster.partition(s.leader(), tp).isLeader()).isTrue();
         });
         Set<Integer> running = Set.of(1, 2, 3);
         assertThat(running).allMatch(cluster::isRunning);
