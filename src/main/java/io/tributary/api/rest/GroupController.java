@@ -32,6 +32,7 @@ import io.tributary.group.PartitionCommit;
 import io.tributary.metadata.AuditedCommit;
 import io.tributary.metadata.CatalogPage;
 import io.tributary.metadata.OffsetCommitTrail;
+import io.tributary.replication.LogIoScheduler;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -155,7 +156,7 @@ public class GroupController {
         RecordFormat values = RecordFormat.parse(valueFormat, RecordFormat.JSON);
         return Mono.defer(() -> Mono.fromFuture(fetcher.fetch(group, member, token, maxRecords, maxBytes,
                         Math.min(maxWaitMs, 60_000))))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .publishOn(Schedulers.parallel())
                 .map(result -> new MemberRecordsResponse(result.memberId(), result.generation(),
                         PartitionPosition.of(result.positions()),

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tributary.metadata.CatalogPage;
 import io.tributary.metadata.TopicCatalog;
 import io.tributary.metadata.TopicSummary;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.TopicDescription;
 import io.tributary.service.TopicService;
 import jakarta.validation.Valid;
@@ -30,7 +31,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.net.URI;
 import java.util.Map;
@@ -178,6 +178,6 @@ public class TopicController {
     }
 
     static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
-        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(call).subscribeOn(LogIoScheduler.get());
     }
 }

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tributary.api.codec.RecordFormat;
 import io.tributary.api.codec.RecordJsonWriter;
 import io.tributary.common.TopicPartition;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
 import io.tributary.service.StartPosition;
@@ -100,7 +101,7 @@ public class TopicEventsController {
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
             ServerHttpResponse response) {
         return Mono.fromCallable(() -> start(topic, from, keyFormat, valueFormat, lastEventId))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .flatMap(start -> {
                     HttpHeaders headers = response.getHeaders();
                     headers.setContentType(MediaType.TEXT_EVENT_STREAM);

@@ -7,6 +7,7 @@ import io.tributary.common.OffsetOutOfRangeException;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.log.record.Record;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
 import io.tributary.service.StartPosition;
@@ -14,7 +15,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -222,7 +222,7 @@ final class ConsumeConnection implements ConsumeSession.Sink {
             return Mono.empty();
         }
         return Mono.fromRunnable(() -> nonFatal(() -> s.seek(tp, consume.resolve(tp, target))))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .onErrorResume(e -> {
                     TributaryException error = ErrorFrames.asTributary(e);
                     fatal(error, ErrorFrames.closeStatus(error.code()));

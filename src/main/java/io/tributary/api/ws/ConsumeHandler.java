@@ -3,6 +3,7 @@ package io.tributary.api.ws;
 import io.tributary.common.TopicPartition;
 import io.tributary.common.TributaryException;
 import io.tributary.group.GroupCoordinator;
+import io.tributary.replication.LogIoScheduler;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -73,7 +74,7 @@ public final class ConsumeHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession ws) {
         return Mono.fromCallable(() -> relay.coordinatorFor(ws.getHandshakeInfo()))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .flatMap(coordinator -> coordinator.isPresent() ? relay.relay(ws, coordinator.get()) : serve(ws));
     }
 
@@ -83,7 +84,7 @@ public final class ConsumeHandler implements WebSocketHandler {
         AtomicReference<ConsumeConnection> connection = new AtomicReference<>();
         AtomicReference<GroupMembership> member = new AtomicReference<>();
         return Mono.fromCallable(() -> start(ws, out, connection, member))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(LogIoScheduler.get())
                 .flatMap(conn -> ws.receive().concatMap(conn::onMessage).then())
                 .onErrorResume(e -> {
                     if (!ws.isOpen()) {
