@@ -5,17 +5,23 @@ import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.ZkClusterMetadata;
 import io.tributary.common.TopicPartition;
 import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,23 +30,50 @@ import static org.awaitility.Awaitility.await;
  * free ports, sharing one real ZooKeeper server (curator-test {@link TestingServer}). Brokers can
  * be stopped (a clean shutdown: the broker's session ends and its registration goes at once) and
  * started again on the same data directory. Short lag and controller intervals keep tests quick.
+ *
+ * <p>A test class shares one cluster by registering {@link #perClass}: it starts before the
+ * class's {@code @BeforeAll} methods, in a temporary directory of its own, and is closed and
+ * deleted after the class.
  */
-final class ClusterHarness implements AutoCloseable {
+final class ClusterHarness implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    private final Path root;
-    private final TestingServer zooKeeper;
-    private final Map<Integer, ConfigurableApplicationContext> brokers = new TreeMap<>();
+    private final int brokerCount;
     private final List<String> extraArgs;
+    private final Map<Integer, ConfigurableApplicationContext> brokers = new TreeMap<>();
+    private Path root;
+    private TestingServer zooKeeper;
 
-    ClusterHarness(Path root, int brokerCount, String... extraArgs) throws Exception {
-        this.root = root;
+    private ClusterHarness(int brokerCount, String... extraArgs) {
+        this.brokerCount = brokerCount;
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /** A cluster for {@code @RegisterExtension static}: started before the test class, closed after it. */
+    static ClusterHarness perClass(int brokerCount, String... extraArgs) {
+        return new ClusterHarness(brokerCount, extraArgs);
+    }
+
+    private void startAll(Path dir) throws Exception {
+        this.root = dir;
         this.zooKeeper = new TestingServer(true);
         for (int id = 1; id <= brokerCount; id++) {
             start(id);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> brokers.values().stream()
                 .allMatch(c -> metadata(c).liveBrokers().size() == brokerCount));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        startAll(Files.createTempDirectory("tributary-cluster-"));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     void start(int id) {

@@ -5,10 +5,8 @@ import io.tributary.cluster.PartitionState;
 import io.tributary.cluster.ZkClusterMetadata;
 import io.tributary.common.TopicPartition;
 import io.tributary.api.ws.SessionDrain;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
@@ -16,7 +14,6 @@ import reactor.core.Disposable;
 
 import java.net.URI;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,19 +34,8 @@ class ControlledShutdownIT {
 
     private static final Duration LONG = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3);
 
     /** A partition state as another broker saw it change, and whether the stopping broker was registered then. */
     record Seen(TopicPartition tp, PartitionState state, boolean victimRegistered) {

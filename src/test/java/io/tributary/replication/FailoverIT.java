@@ -4,13 +4,10 @@ import io.tributary.cluster.PartitionState;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.record.Record;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,19 +27,8 @@ class FailoverIT {
 
     private static final Duration LONG = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3);
 
     private static int followerOf(PartitionState s) {
         return s.isr().stream().filter(id -> id != s.leader()).findFirst().orElseThrow();

@@ -1,13 +1,10 @@
 package io.tributary.replication;
 
 import io.tributary.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -21,21 +18,10 @@ import static org.awaitility.Awaitility.await;
  */
 class FollowerFetchIT {
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // the poll must stay shorter than the lag limit, or idle followers would leave the ISR
-        cluster = new ClusterHarness(root, 3, "--tributary.replication.fetch-max-wait=60s",
-                "--tributary.replication.replica-lag-time-max=120s");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    // the poll must stay shorter than the lag limit, or idle followers would leave the ISR
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3, "--tributary.replication.fetch-max-wait=60s",
+            "--tributary.replication.replica-lag-time-max=120s");
 
     @Test
     void aPartitionAddedDuringAnIdlePollIsFetchedWithoutWaitingForThePoll() {

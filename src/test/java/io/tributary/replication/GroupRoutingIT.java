@@ -13,13 +13,12 @@ import io.tributary.group.GroupDescription.PartitionLag;
 import io.tributary.group.LogOffsetStore;
 import io.tributary.service.ConsumeService;
 import io.tributary.service.ConsumeSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -28,7 +27,6 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -62,14 +60,12 @@ class GroupRoutingIT {
     private static final String FAILOVER = "failover";
     private static final int RECORDS_PER_PARTITION = 5;
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(2, "--tributary.group.offsets-topic-partitions=4",
+            "--tributary.group.timer-tick=100ms", "--tributary.group.resume-grace-period=120s");
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new ClusterHarness(root, 2, "--tributary.group.offsets-topic-partitions=4",
-                "--tributary.group.timer-tick=100ms", "--tributary.group.resume-grace-period=120s");
         cluster.createTopic(1, TOPIC, 2, 1, Map.of());
         assertThat(Set.of(cluster.state(new TopicPartition(TOPIC, 0)).leader(),
                 cluster.state(new TopicPartition(TOPIC, 1)).leader())).containsExactlyInAnyOrder(1, 2);
@@ -84,10 +80,6 @@ class GroupRoutingIT {
         }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
 
     private static int offsetsPartitions() {
         return cluster.metadata(1).topic(LogOffsetStore.TOPIC).orElseThrow().partitions();

@@ -3,13 +3,10 @@ package io.tributary.replication;
 import io.tributary.cluster.PartitionState;
 import io.tributary.common.TopicPartition;
 import io.tributary.log.record.MemoryRecords;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +22,8 @@ class IsrIT {
 
     private static final Duration LONG = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3);
 
     private void produce(int via, String topic, String acks, String valuesJson, int expectedStatus) {
         cluster.client(via).post().uri("/api/v1/topics/" + topic + "/records?acks=" + acks)

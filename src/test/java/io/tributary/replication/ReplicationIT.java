@@ -7,14 +7,11 @@ import io.tributary.log.record.Record;
 import io.tributary.replication.ReplicationMessages.FetchPartition;
 import io.tributary.replication.ReplicationMessages.FetchRequest;
 import io.tributary.replication.ReplicationMessages.FetchResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,19 +28,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplicationIT {
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3);
 
     @Test
     void recordsReachEveryReplicaAndNonLeadersForwardProduceFetchAndOffsets() {

@@ -2,12 +2,10 @@ package io.tributary.replication;
 
 import io.tributary.cluster.PartitionState;
 import io.tributary.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,26 +29,20 @@ class RollingRestartIT {
     private static final String TOPIC = "rolling";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    @TempDir
-    static Path root;
-    static ClusterHarness cluster;
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3, "--tributary.group.offsets-topic-partitions=3",
+            "--tributary.group.session-timeout=3s",
+            "--tributary.group.rebalance-timeout=5s", "--tributary.group.timer-tick=100ms");
     static final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
     static volatile int bootstrap = 1;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3, "--tributary.group.offsets-topic-partitions=3",
-                "--tributary.group.session-timeout=3s",
-                "--tributary.group.rebalance-timeout=5s", "--tributary.group.timer-tick=100ms");
         for (int id = 1; id <= 3; id++) {
             ports.put(id, cluster.restPort(id));
         }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
 
     @Test
     void restartingEveryBrokerInTurnLosesNoAcknowledgedRecordAndTheGroupCarriesOn() throws Exception {

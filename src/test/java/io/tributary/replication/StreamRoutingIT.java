@@ -6,17 +6,14 @@ import io.tributary.api.ws.WsTestClient;
 import io.tributary.cluster.PartitionState;
 import io.tributary.common.TopicPartition;
 import io.tributary.group.CoordinatorPlacement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,19 +39,8 @@ class StreamRoutingIT {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final int OFFSETS_PARTITIONS = 3;
 
-    @TempDir
-    static Path root;
-    private static ClusterHarness cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterHarness(root, 3, "--tributary.group.offsets-topic-partitions=" + OFFSETS_PARTITIONS);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterHarness cluster = ClusterHarness.perClass(3, "--tributary.group.offsets-topic-partitions=" + OFFSETS_PARTITIONS);
 
     @Test
     void aWebSocketOnOneBrokerReadsEveryPartitionFromItsLeader() {
